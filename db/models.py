@@ -1,0 +1,189 @@
+"""Typed SQLAlchemy models of the station's records: compound, residents, staff, audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names keep Alembic's batch migrations on SQLite predictable.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class StationInfo(Base):
+    """The station's own settings (站点信息): one row, id 1."""
+
+    __tablename__ = "station_info"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    community: Mapped[str] = mapped_column(String(100), default="")
+    street: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class Staff(Base):
+    """A staff account (工作人员) that records changes."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class Building(Base):
+    """A building (楼栋) of the compound, e.g. number "3" shown as 3栋."""
+
+    __tablename__ = "buildings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    sort_key: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    units: Mapped[list[Unit]] = relationship(back_populates="building", order_by="Unit.sort_key")
+
+
+class Unit(Base):
+    """A unit (单元) of a building."""
+
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("building_id", "number", name="building_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
+    number: Mapped[str] = mapped_column(String(20))
+    sort_key: Mapped[int] = mapped_column(Integer, default=0)
+
+    building: Mapped[Building] = relationship(back_populates="units")
+    households: Mapped[list[Household]] = relationship(back_populates="unit")
+
+
+class Household(Base):
+    """A household (户), identified by its room in a unit."""
+
+    __tablename__ = "households"
+    __table_args__ = (UniqueConstraint("unit_id", "room", name="unit_room"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    room: Mapped[str] = mapped_column(String(20))
+    room_sort: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    # 党员联户: the party member who looks after this household.
+    liaison_id: Mapped[int | None] = mapped_column(
+        ForeignKey("residents.id", use_alter=True, name="fk_households_liaison_id_residents"),
+        index=True,
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+    unit: Mapped[Unit] = relationship(back_populates="households")
+    members: Mapped[list[Resident]] = relationship(
+        back_populates="household", foreign_keys="Resident.household_id"
+    )
+    liaison: Mapped[Resident | None] = relationship(foreign_keys=[liaison_id])
+
+
+class Resident(Base):
+    """A resident (居民). Moved-out residents are kept, marked by moved_out_on."""
+
+    __tablename__ = "residents"
+    __table_args__ = (
+        CheckConstraint("gender IN ('男', '女')", name="gender"),
+        # One head (户主) per household among those still living there.
+        Index(
+            "uq_residents_one_head",
+            "household_id",
+            unique=True,
+            sqlite_where=text("relation = '户主' AND moved_out_on IS NULL"),
+        ),
+        Index(
+            "uq_residents_id_number",
+            "id_number",
+            unique=True,
+            sqlite_where=text("id_number IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    # Pinyin search keys, e.g. "zsm zhangsanming" for 张三明 (space separated variants).
+    name_pinyin: Mapped[str] = mapped_column(String(200), default="")
+    gender: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    phone: Mapped[str | None] = mapped_column(String(30), index=True)
+    relation: Mapped[str] = mapped_column(String(10), default="其他")
+    party_category: Mapped[str | None] = mapped_column(String(10), index=True)
+    # Comma-separated, from fixed vocabularies in station.vocab.
+    roles: Mapped[str] = mapped_column(String(100), default="")
+    care_tags: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    moved_in_on: Mapped[dt.date | None] = mapped_column(Date)
+    moved_out_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    moved_out_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+
+    household: Mapped[Household] = relationship(
+        back_populates="members", foreign_keys=[household_id]
+    )
+
+
+class AuditEntry(Base):
+    """One line of the audit log (操作记录): who changed what, when, before and after.
+
+    Rows are append-only; triggers in the migrations refuse UPDATE and DELETE.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    before: Mapped[str | None] = mapped_column(Text)  # JSON
+    after: Mapped[str | None] = mapped_column(Text)  # JSON
+
+    staff: Mapped[Staff | None] = relationship()
+
+
+# Tables whose rows are never deleted (nothing is lost); enforced by triggers.
+NO_DELETE_TABLES = ("buildings", "units", "households", "residents", "staff")
+APPEND_ONLY_TABLES = ("audit_log",)

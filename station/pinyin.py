@@ -1,0 +1,47 @@
+"""Pinyin search keys for names (拼音检索): 张三明 -> "zsm zhangsanming".
+
+pypinyin takes a third of a second to import, so it is loaded on first use
+(writing a resident), never at start-up: searching reads the stored keys.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+MAX_VARIANTS = 4
+
+
+def _syllables(char: str, heteronym: bool) -> list[str]:
+    from pypinyin import Style, pinyin
+
+    readings = pinyin(char, style=Style.NORMAL, heteronym=heteronym, errors="ignore", v_to_u=False)
+    if not readings:
+        return [char.lower()] if char.isascii() and char.isalnum() else []
+    return list(dict.fromkeys(r for r in readings[0] if r))
+
+
+def search_keys(name: str) -> str:
+    """Space-separated search keys: initials and full pinyin of each reading.
+
+    The surname may have several readings (曾 zeng/ceng, 单 shan/dan), so each
+    is kept; ü is written both v and u (吕 lv, lu), as people type either.
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    name = unicodedata.normalize("NFKC", name).strip()
+    if not name:
+        return ""
+    first = _syllables(name[0], heteronym=True) or [""]
+    rest = lazy_pinyin(name[1:], style=Style.NORMAL, errors="ignore", v_to_u=False)
+    rest = [syllable.lower() for syllable in rest if syllable]
+    keys: list[str] = []
+    for surname in first[:MAX_VARIANTS]:
+        syllables = [surname, *rest]
+        full = "".join(syllables)
+        initials = "".join(s[0] for s in syllables if s)
+        keys.extend([initials, full])
+        if "v" in full:
+            keys.append(full.replace("v", "u"))
+    return " ".join(dict.fromkeys(k for k in keys if k))
+
+

@@ -1,0 +1,66 @@
+"""Form helpers: each field with its own error line, filled from a ValidationError."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+ERROR_STYLE = "color: #c0392b;"
+
+
+class FieldForm(QFormLayout):
+    """A QFormLayout whose rows carry an error label under the field."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._errors: dict[str, QLabel] = {}
+        self.general_error = QLabel()
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+
+    def add_field(self, key: str, label: str, widget: QWidget | None = None,
+                  layout: object | None = None) -> QLabel:
+        """Add a row "label: widget" with an (initially hidden) error line below it."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        if widget is not None:
+            column.addWidget(widget)
+        if layout is not None:
+            column.addLayout(layout)  # type: ignore[arg-type]
+        error = QLabel()
+        error.setObjectName(f"error_{key}")
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        column.addWidget(error)
+        self._errors[key] = error
+        self.addRow(label, box)
+        return error
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Show each message beside its field; messages of unknown fields go to the general line."""
+        self.clear_errors()
+        general = []
+        for key, message in errors.items():
+            label = self._errors.get(key)
+            if label is None:
+                general.append(message)
+            else:
+                label.setText(message)
+                label.show()
+        if general:
+            self.general_error.setText("；".join(general))
+            self.general_error.show()
+
+    def clear_errors(self) -> None:
+        for label in self._errors.values():
+            label.clear()
+            label.hide()
+        self.general_error.clear()
+        self.general_error.hide()
+
+    def error_text(self, key: str) -> str:
+        label = self._errors[key]
+        return label.text() if not label.isHidden() else ""

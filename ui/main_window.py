@@ -1,0 +1,104 @@
+"""The main window: the tabs, menus, status bar; remembers its size and place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from db.engine import Database
+from station import APP_TITLE, __version__, onboarding
+from ui import icons
+from ui.residents_tab import ResidentsTab
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, database: Database, staff: tuple[int, str], data_dir: Path,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = database
+        self._data_dir = data_dir
+        self.staff_id, self.staff_name = staff
+        with database.read() as session:
+            details = onboarding.details(session)
+        station_name = details.name if details else ""
+        self.setWindowTitle(f"{station_name} — {APP_TITLE}" if station_name else APP_TITLE)
+        self.setWindowIcon(icons.icon("fa5s.hands-helping", "#c0392b"))
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.residents = ResidentsTab(database, self.staff_id, self)
+        self.tabs.addTab(self.residents, icons.icon("fa5s.address-book"), "居民")
+        self.setCentralWidget(self.tabs)
+
+        self._build_menus()
+        self.data_file_label = QLabel(f"数据文件：{database.path}")
+        self.staff_label = QLabel(f"操作员：{self.staff_name}")
+        self.statusBar().addWidget(self.data_file_label, 1)
+        self.statusBar().addPermanentWidget(self.staff_label)
+        self._restore_geometry()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self.new_resident_action = QAction(icons.icon("fa5s.user-plus"), "新增居民(&N)", self)
+        self.new_resident_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_resident_action.triggered.connect(lambda: self._show_residents().add_resident())
+        file_menu.addAction(self.new_resident_action)
+        new_household = QAction(icons.icon("fa5s.home"), "新建住户(&H)", self)
+        new_household.triggered.connect(lambda: self._show_residents().add_household())
+        file_menu.addAction(new_household)
+        file_menu.addSeparator()
+        open_folder = QAction(icons.icon("fa5s.folder-open"), "打开数据文件夹(&D)", self)
+        open_folder.triggered.connect(self.open_data_folder)
+        file_menu.addAction(open_folder)
+        file_menu.addSeparator()
+        quit_action = QAction("退出(&X)", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        edit_menu = self.menuBar().addMenu("编辑(&E)")
+        self.find_action = QAction(icons.icon("fa5s.search"), "查找居民(&F)", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(lambda: self._show_residents().focus_search())
+        edit_menu.addAction(self.find_action)
+
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        about = QAction("关于(&A)", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def _show_residents(self) -> ResidentsTab:
+        self.tabs.setCurrentWidget(self.residents)
+        return self.residents
+
+    def open_data_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._data_dir)))
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, f"关于{APP_TITLE}",
+            f"<h3>{APP_TITLE}</h3><p>版本 {__version__}</p>"
+            f"<p>数据文件夹：{self._data_dir}</p>"
+            "<p>小区党群服务站的前台工作台：居民与住户、积分、志愿服务、议事、工单和公示。</p>",
+        )
+
+    # ------------------------------------------------------------ window state
+
+    def _restore_geometry(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main_window/geometry")
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            state = settings.value("main_window/state")
+            if isinstance(state, QByteArray):
+                self.restoreState(state)
+        else:
+            self.resize(1200, 760)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        settings = QSettings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        settings.setValue("main_window/state", self.saveState())
+        super().closeEvent(event)

@@ -1,0 +1,295 @@
+"""The 居民 tab: the building tree, search as you type, filters, and the residents table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.engine import Database
+from station import compound, residents
+from station.errors import ValidationError
+from ui import icons, messages
+from ui.household_dialogs import HouseholdViewDialog, NewHouseholdDialog
+from ui.resident_dialogs import HistoryDialog, MoveOutDialog, ResidentDialog
+from ui.table_models import ResidentTableModel
+
+_PLACE_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ResidentsTab(QWidget):
+    """Residents and households (居民与住户)."""
+
+    data_changed = Signal()
+
+    def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = database
+        self._staff_id = staff_id
+        self.dialog: QDialog | None = None  # the dialog opened last (window-modal)
+        self.model = ResidentTableModel(database, self)
+        self.count = QLabel()
+
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setMinimumWidth(150)
+        self.tree.currentItemChanged.connect(self._place_chosen)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icons.icon("fa5s.search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setPlaceholderText("搜索：姓名、拼音首字母（如 zsm）、电话尾号、房号（如 3-2-501）")
+        self.search.textChanged.connect(lambda text: self.model.update_query(text=text))
+        self.group = QComboBox()
+        self.group.setObjectName("group")
+        for key, label in residents.GROUPS.items():
+            self.group.addItem(label, key)
+        self.group.currentIndexChanged.connect(lambda _i: self.model.update_query(group=self.group.currentData()))
+        self.show_moved_out = QCheckBox("显示已迁出")
+        self.show_moved_out.toggled.connect(lambda on: self.model.update_query(include_moved_out=on))
+
+        self.table = QTableView()
+        self.table.setObjectName("residents")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(ResidentTableModel.COL_ADDRESS, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in ((0, 90), (1, 50), (2, 50), (3, 130), (4, 90), (5, 115), (6, 90), (7, 110), (8, 120)):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(lambda _index: self.edit_resident())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+
+        self.add_button = QPushButton(icons.icon("fa5s.user-plus"), "新增居民")
+        self.add_button.setToolTip("新增居民 (Ctrl+N)")
+        self.add_button.clicked.connect(self.add_resident)
+        self.household_button = QPushButton(icons.icon("fa5s.home"), "新建住户")
+        self.household_button.clicked.connect(self.add_household)
+        self.edit_button = QPushButton(icons.icon("fa5s.edit"), "修改")
+        self.edit_button.clicked.connect(self.edit_resident)
+        self.view_household_button = QPushButton(icons.icon("fa5s.users"), "查看本户")
+        self.view_household_button.clicked.connect(self.view_household)
+        self.move_out_button = QPushButton(icons.icon("fa5s.sign-out-alt"), "迁出")
+        self.move_out_button.clicked.connect(self.move_out)
+        self.undo_move_out_button = QPushButton(icons.icon("fa5s.undo"), "撤销迁出")
+        self.undo_move_out_button.clicked.connect(self.undo_move_out)
+        self.history_button = QPushButton(icons.icon("fa5s.history"), "修改记录")
+        self.history_button.clicked.connect(self.show_history)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(QLabel("筛选："))
+        filters.addWidget(self.group, 1)
+        filters.addWidget(self.show_moved_out)
+        actions = QHBoxLayout()
+        for button in (self.add_button, self.household_button, self.edit_button, self.view_household_button,
+                       self.move_out_button, self.undo_move_out_button, self.history_button):
+            actions.addWidget(button)
+        actions.addStretch()
+        actions.addWidget(self.count)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(filters)
+        right_layout.addLayout(actions)
+        right_layout.addWidget(self.table)
+        splitter = QSplitter()
+        splitter.addWidget(self.tree)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([170, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.reload_tree()
+        self.model.modelReset.connect(self._update_count)
+        self.model.refresh()
+
+    # ------------------------------------------------------------ the place tree
+
+    def reload_tree(self) -> None:
+        current = self.tree.currentItem()
+        chosen = current.data(0, _PLACE_ROLE) if current else None
+        with self._db.read() as session:
+            nodes = compound.tree(session)
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        root = QTreeWidgetItem(self.tree, ["全部楼栋"])
+        root.setData(0, _PLACE_ROLE, None)
+        root.setIcon(0, icons.icon("fa5s.city"))
+        select = root
+        for building in nodes:
+            households = sum(unit.households for unit in building.units)
+            item = QTreeWidgetItem(root, [f"{building.number}栋（{households}户）"])
+            item.setData(0, _PLACE_ROLE, ("building", building.id))
+            item.setIcon(0, icons.icon("fa5s.building"))
+            if chosen == ("building", building.id):
+                select = item
+            for unit in building.units:
+                child = QTreeWidgetItem(item, [f"{unit.number}单元（{unit.households}户）"])
+                child.setData(0, _PLACE_ROLE, ("unit", unit.id))
+                if chosen == ("unit", unit.id):
+                    select = child
+        root.setExpanded(True)
+        self.tree.setCurrentItem(select)
+        self.tree.blockSignals(False)
+
+    def _place_chosen(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
+        place = item.data(0, _PLACE_ROLE) if item else None
+        building_id = place[1] if place and place[0] == "building" else None
+        unit_id = place[1] if place and place[0] == "unit" else None
+        self.model.update_query(building_id=building_id, unit_id=unit_id)
+
+    # ------------------------------------------------------------ selection
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.resident_id(rows[0].row()) if rows else None
+
+    def select_resident(self, resident_id: int) -> bool:
+        row = self.model.row_of(resident_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _selected_row(self):  # type: ignore[no-untyped-def]
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_data(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        row = self._selected_row()
+        for button in (self.edit_button, self.view_household_button, self.history_button):
+            button.setEnabled(row is not None)
+        self.move_out_button.setEnabled(row is not None and row.moved_out_on is None)
+        self.undo_move_out_button.setEnabled(row is not None and row.moved_out_on is not None)
+
+    def _update_count(self) -> None:
+        self.count.setText(f"共 {self.model.rowCount()} 人")
+        self._update_buttons()
+
+    # ------------------------------------------------------------ actions
+
+    def _open(self, dialog: QDialog, on_accept) -> QDialog:  # type: ignore[no-untyped-def]
+        """Open a window-modal dialog; ``on_accept`` runs when the user saves."""
+        self.dialog = dialog
+        dialog.accepted.connect(on_accept)
+        dialog.open()
+        return dialog
+
+    def _changed(self, select: int | None = None) -> None:
+        self.reload_tree()
+        self.model.refresh()
+        if select is not None and not self.select_resident(select):
+            # Not in the current view (filtered out): clear filters so the user sees it.
+            self.search.clear()
+            self.group.setCurrentIndex(0)
+            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+            self.select_resident(select)
+        self.data_changed.emit()
+
+    def add_resident(self, household_id: int | None = None) -> ResidentDialog:
+        dialog = ResidentDialog(self._db, self._staff_id, household_id=household_id or None, parent=self)
+        return self._open(dialog, lambda: self._changed(dialog.resident_id))  # type: ignore[return-value]
+
+    def add_household(self) -> NewHouseholdDialog:
+        dialog = NewHouseholdDialog(self._db, self._staff_id, self)
+        return self._open(dialog, self._household_added)  # type: ignore[return-value]
+
+    def _household_added(self) -> None:
+        self.reload_tree()
+        self.data_changed.emit()
+
+    def edit_resident(self, resident_id: int | None = None) -> ResidentDialog | None:
+        resident_id = resident_id or self.selected_id()
+        if resident_id is None:
+            messages.info(self, "请先在名单中选中一位居民。")
+            return None
+        dialog = ResidentDialog(self._db, self._staff_id, resident_id=resident_id, parent=self)
+        return self._open(dialog, lambda: self._changed(resident_id))  # type: ignore[return-value]
+
+    def view_household(self) -> HouseholdViewDialog | None:
+        row = self._selected_row()
+        if row is None:
+            messages.info(self, "请先在名单中选中一位居民。")
+            return None
+        dialog = HouseholdViewDialog(self._db, self._staff_id, row.household_id, self)
+        dialog.add_member_requested.connect(self._add_member)
+        dialog.edit_member_requested.connect(self._edit_member)
+        return self._open(dialog, self._changed)  # type: ignore[return-value]
+
+    def _add_member(self, household_id: int) -> None:
+        household_view = self.dialog
+        dialog = ResidentDialog(self._db, self._staff_id, household_id=household_id, parent=household_view)
+        dialog.accepted.connect(lambda: self._member_saved(household_view, dialog.resident_id))
+        dialog.open()
+
+    def _edit_member(self, resident_id: int) -> None:
+        household_view = self.dialog
+        dialog = ResidentDialog(self._db, self._staff_id, resident_id=resident_id, parent=household_view)
+        dialog.accepted.connect(lambda: self._member_saved(household_view, resident_id))
+        dialog.open()
+
+    def _member_saved(self, household_view: QDialog | None, resident_id: int | None) -> None:
+        if isinstance(household_view, HouseholdViewDialog):
+            household_view.reload()
+        self._changed(resident_id)
+
+    def move_out(self) -> MoveOutDialog | None:
+        row = self._selected_row()
+        if row is None or row.moved_out_on is not None:
+            return None
+        dialog = MoveOutDialog(self._db, self._staff_id, row.id, row.name, self)
+        return self._open(dialog, self._changed)  # type: ignore[return-value]
+
+    def undo_move_out(self) -> None:
+        row = self._selected_row()
+        if row is None or row.moved_out_on is None:
+            return
+        if not messages.confirm(self, f"撤销 {row.name} 的迁出，恢复为在住？"):
+            return
+        try:
+            with self._db.write() as session:
+                residents.undo_move_out(session, self._staff_id, row.id)
+        except ValidationError as error:
+            messages.warn(self, error.message)
+            return
+        self._changed(row.id)
+
+    def show_history(self) -> HistoryDialog | None:
+        row = self._selected_row()
+        if row is None:
+            return None
+        dialog = HistoryDialog(self._db, row.id, row.name, self)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()

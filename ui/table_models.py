@@ -1,0 +1,182 @@
+"""Table models: small explicit ones, and the residents model that keeps ids and loads rows on demand."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from db.engine import Database
+from station import residents
+from station.residents import ResidentQuery, ResidentRow
+
+Index = QModelIndex | QPersistentModelIndex
+_MOVED_OUT = QBrush(QColor("#8a8a8a"))
+
+
+class SimpleTableModel(QAbstractTableModel):
+    """A read-only table of ready-made text rows; the row's id is in UserRole."""
+
+    def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._headers = list(headers)
+        self._rows: list[tuple[Any, ...]] = []
+        self._ids: list[Any] = []
+        self._grey: set[int] = set()
+
+    def set_rows(self, rows: Sequence[Sequence[Any]], ids: Sequence[Any] | None = None,
+                 grey: Sequence[int] = ()) -> None:
+        self.beginResetModel()
+        self._rows = [tuple(row) for row in rows]
+        self._ids = list(ids) if ids is not None else [None] * len(self._rows)
+        self._grey = set(grey)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = self._rows[index.row()][index.column()]
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.UserRole:
+            return self._ids[index.row()]
+        if role == Qt.ItemDataRole.ForegroundRole and index.row() in self._grey:
+            return _MOVED_OUT
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self._headers):
+                return self._headers[section]
+        return None
+
+    def id_at(self, row: int) -> Any:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+
+class ResidentTableModel(QAbstractTableModel):
+    """The residents table. Holds the matching ids (filtered and sorted in SQL) and
+    loads the rows it is asked to show in blocks, so 30,000 residents cost little."""
+
+    COL_NAME, COL_GENDER, COL_AGE, COL_ADDRESS, COL_RELATION, COL_PHONE, COL_PARTY, COL_ROLES, \
+        COL_CARE, COL_STATUS = range(10)
+    HEADERS = ("姓名", "性别", "年龄", "住址", "与户主关系", "电话", "党员类别", "职务", "关怀标签", "状态")
+    SORT_KEYS = ("name", "gender", "age", "address", "relation", "phone", "party", "roles", "care", "status")
+    BLOCK = 200
+
+    def __init__(self, database: Database, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._db = database
+        self._query = ResidentQuery()
+        self._ids: list[int] = []
+        self._cache: dict[int, ResidentRow] = {}
+
+    @property
+    def query(self) -> ResidentQuery:
+        return self._query
+
+    def set_query(self, query: ResidentQuery) -> None:
+        self._query = query
+        self.refresh()
+
+    def update_query(self, **changes: Any) -> None:
+        self.set_query(dataclasses.replace(self._query, **changes))
+
+    def refresh(self) -> None:
+        """Ask the database again (after a search, a filter or a change)."""
+        with self._db.read() as session:
+            ids = residents.find_ids(session, self._query)
+        self.beginResetModel()
+        self._ids = ids
+        self._cache = {}
+        self.endResetModel()
+
+    def resident_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, resident_id: int) -> int | None:
+        try:
+            return self._ids.index(resident_id)
+        except ValueError:
+            return None
+
+    def row_data(self, row: int) -> ResidentRow | None:
+        resident_id = self.resident_id(row)
+        if resident_id is None:
+            return None
+        cached = self._cache.get(resident_id)
+        if cached is None:
+            start = row - row % self.BLOCK
+            block = self._ids[start:start + self.BLOCK]
+            with self._db.read() as session:
+                self._cache.update(residents.rows(session, block))
+            cached = self._cache.get(resident_id)
+        return cached
+
+    # Qt model interface
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return self.resident_id(index.row())
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
+                        Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self.row_data(index.row())
+        if row is None:
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return _MOVED_OUT if row.moved_out_on else None
+        column = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"出生日期：{row.birth_date:%Y-%m-%d}" if column == self.COL_AGE and row.birth_date else None
+        if column == self.COL_NAME:
+            return row.name
+        if column == self.COL_GENDER:
+            return row.gender
+        if column == self.COL_AGE:
+            return "" if row.age is None else str(row.age)
+        if column == self.COL_ADDRESS:
+            return row.address
+        if column == self.COL_RELATION:
+            return row.relation
+        if column == self.COL_PHONE:
+            return row.phone_masked
+        if column == self.COL_PARTY:
+            return row.party_category
+        if column == self.COL_ROLES:
+            return row.roles
+        if column == self.COL_CARE:
+            return row.care_tags
+        if column == self.COL_STATUS:
+            return f"已迁出 {row.moved_out_on:%Y-%m-%d}" if row.moved_out_on else "在住"
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self.HEADERS):
+                return self.HEADERS[section]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if 0 <= column < len(self.SORT_KEYS):
+            self.update_query(sort=self.SORT_KEYS[column],
+                              descending=order == Qt.SortOrder.DescendingOrder)
