@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from db.models import Building, Household, Resident, Unit
 from station import audit
 from station.errors import NotFound, ValidationError
-from station.validation import clean, mask_phone
+from station.validation import clean, clean_text, mask_phone
 from station.vocab import HEAD
 
 _BUILDING_SUFFIX = re.compile(r"(号楼|号|栋|幢|楼)$")
@@ -100,7 +100,7 @@ def add_household(session: Session, staff_id: int, data: HouseholdInput) -> int:
     if exists is not None:
         raise ValidationError({"room": f"{address(building_no, unit_no, room)} 已经登记过了"})
     household = Household(
-        unit_id=unit.id, room=room, room_sort=sort_key(room), note=clean(data.note)
+        unit_id=unit.id, room=room, room_sort=sort_key(room), note=clean_text(data.note)
     )
     session.add(household)
     session.flush()
@@ -130,7 +130,7 @@ def update_household(
         liaison_name = liaison.name
     old_liaison = household.liaison.name if household.liaison else ""
     before = {"note": household.note, "liaison": old_liaison}
-    after = {"note": clean(note), "liaison": liaison_name}
+    after = {"note": clean_text(note), "liaison": liaison_name}
     if before == after:
         return
     household.note = after["note"]
@@ -174,13 +174,12 @@ def tree(session: Session) -> list[BuildingNode]:
 
 def rooms(session: Session, unit_id: int) -> list[tuple[int, str]]:
     """(household id, room) of a unit, in room order."""
-    return list(
-        session.execute(
-            select(Household.id, Household.room)
-            .where(Household.unit_id == unit_id)
-            .order_by(Household.room_sort, Household.room)
-        ).tuples()
+    result = session.execute(
+        select(Household.id, Household.room)
+        .where(Household.unit_id == unit_id)
+        .order_by(Household.room_sort, Household.room)
     )
+    return [(household_id, room) for household_id, room in result]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from db.models import StationInfo, Staff
 from station import audit
 from station.errors import ValidationError
-from station.validation import clean
+from station.validation import clean, clean_text
 from station.vocab import ADMIN
 
 
@@ -36,7 +36,7 @@ def set_up(session: Session, station: StationDetails, staff_name: str) -> int:
     Returns the new staff account's id.
     """
     errors = {}
-    name = clean(station.name)
+    name = clean_text(station.name)
     staff = clean(staff_name)
     if not name:
         errors["name"] = "请填写服务站名称"
@@ -50,7 +50,7 @@ def set_up(session: Session, station: StationDetails, staff_name: str) -> int:
         raise ValidationError(errors)
     if is_set_up(session):
         raise ValidationError("本服务站已经设置过了")
-    info = StationInfo(id=1, name=name, community=clean(station.community), street=clean(station.street))
+    info = StationInfo(id=1, name=name, community=clean_text(station.community), street=clean_text(station.street))
     account = Staff(name=staff, role=ADMIN, active=True)
     session.add_all([info, account])
     session.flush()

@@ -10,6 +10,14 @@ import unicodedata
 
 MAX_VARIANTS = 4
 
+# Surnames read differently from the character's most common reading.
+# The surname reading comes first: it is the one names are sorted by.
+SURNAME_READINGS = {
+    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "查": "zha", "区": "ou", "朴": "piao",
+    "盖": "ge", "乐": "yue", "覃": "qin", "翟": "zhai", "缪": "miao", "召": "shao", "种": "chong",
+    "繁": "po", "员": "yun", "秘": "bi", "褚": "chu", "长": "chang", "重": "chong", "隗": "wei",
+}
+
 
 def _syllables(char: str, heteronym: bool) -> list[str]:
     from pypinyin import Style, pinyin
@@ -32,8 +40,10 @@ def search_keys(name: str) -> str:
     if not name:
         return ""
     first = _syllables(name[0], heteronym=True) or [""]
-    rest = lazy_pinyin(name[1:], style=Style.NORMAL, errors="ignore", v_to_u=False)
-    rest = [syllable.lower() for syllable in rest if syllable]
+    if name[0] in SURNAME_READINGS:
+        first = list(dict.fromkeys([SURNAME_READINGS[name[0]], *first]))
+    rest = lazy_pinyin(name[1:], style=Style.NORMAL, errors="default", v_to_u=False)
+    rest = [syllable.lower() for syllable in rest if syllable.isalnum()]
     keys: list[str] = []
     for surname in first[:MAX_VARIANTS]:
         syllables = [surname, *rest]

@@ -23,6 +23,7 @@ from station.validation import (
     age_on,
     birth_date_from_id,
     clean,
+    clean_text,
     gender_from_id,
     mask_id_number,
     mask_phone,
@@ -207,7 +208,7 @@ def _validate(session: Session, data: ResidentInput, resident: Resident | None) 
         roles=roles,
         care_tags=_join(data.care_tags, CARE_TAGS),
         moved_in_on=moved_in,
-        note=clean(data.note),
+        note=clean_text(data.note),
         keep_id_number=keep_id,
     )
 
@@ -298,7 +299,7 @@ def move_out(session: Session, staff_id: int, resident_id: int, on: str, reason:
         raise ValidationError({"moved_out_on": "迁出日期不能早于入住日期"})
     before = snapshot(session, resident)
     resident.moved_out_on = date
-    resident.moved_out_reason = clean(reason)
+    resident.moved_out_reason = clean_text(reason)
     session.flush()
     audit.record(session, staff_id, "move_out", "resident", resident.id,
                  f"迁出 {resident.name}", before=before, after=snapshot(session, resident))

@@ -10,7 +10,8 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"(0\d{2,3})-?([2-9]\d{6,7})(?:-(\d{1,6}))?")
+# Area codes: 010 and 02x have three digits, all others four (0731, 0898 ...).
+_LANDLINE = re.compile(r"(0[12]\d|0[3-9]\d{2})-?([2-9]\d{6,7})(?:-(\d{1,6}))?")
 _LOCAL = re.compile(r"[2-9]\d{6,7}")
 
 
@@ -19,6 +20,11 @@ def clean(text: str | None) -> str:
     if text is None:
         return ""
     return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def clean_text(text: str | None) -> str:
+    """Trim free text (notes, reasons) but keep Chinese punctuation as typed."""
+    return "" if text is None else str(text).strip()
 
 
 def id_check_digit(first17: str) -> str:

@@ -19,8 +19,11 @@ from station.paths import backups_dir, database_path
 log = logging.getLogger("station.app")
 
 
-def make_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication with names, Chinese translations of Qt's own texts, and the error hook."""
+def make_application(argv: list[str] | None = None, install_hook: bool = True) -> QApplication:
+    """The QApplication with names, Chinese translations of Qt's own texts, and the error hook.
+
+    Tests pass ``install_hook=False`` so that pytest-qt sees errors in slots.
+    """
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else sys.argv[:1])
@@ -29,9 +32,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
     load_qt_translations(app)
-    from ui.messages import install_excepthook
+    if install_hook:
+        from ui.messages import install_excepthook
 
-    install_excepthook()
+        install_excepthook()
     return app
 
 

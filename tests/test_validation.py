@@ -1,0 +1,143 @@
+"""Rules for what staff type: ID numbers, phones, dates; masking for display."""
+
+import datetime as dt
+
+import pytest
+
+from station.validation import (
+    age_on,
+    birth_date_from_id,
+    gender_from_id,
+    id_check_digit,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    normalize_id_number,
+    normalize_phone,
+    parse_date,
+)
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.mark.parametrize(
+    ("first17", "check"),
+    [
+        ("11010519491231002", "X"),  # the standard's own example
+        ("11010519560302001", "5"),
+        ("44030819900101123", "9"),
+        ("61011619800715321", "8"),  # worked by hand: 279 mod 11 = 4
+    ],
+)
+def test_check_digit(first17: str, check: str) -> None:
+    assert id_check_digit(first17) == check
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("11010519491231002X", "11010519491231002X"),
+        ("11010519491231002x", "11010519491231002X"),
+        (" 110105 19491231 002X ", "11010519491231002X"),
+        ("１１０１０５１９４９１２３１００２Ｘ", "11010519491231002X"),  # full-width, from a phone keyboard
+        ("110105195603020015", "110105195603020015"),
+    ],
+)
+def test_valid_id_numbers_are_normalized(typed: str, stored: str) -> None:
+    assert normalize_id_number(typed, TODAY) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("110105194912310021", "校验位"),  # last digit changed
+        ("11010519491231002", "18位"),
+        ("1101051949123100", "18位"),
+        ("110105194902300021", "出生日期不存在"),  # 30 February
+        ("110105203001010011", "出生日期不对"),  # born in the future
+        ("11010519491231X02X", "只能是数字"),
+        ("010105194912310021", "地区码"),
+        ("110105491231002", "18位"),  # an old 15-digit number
+    ],
+)
+def test_wrong_id_numbers_say_why(typed: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        normalize_id_number(typed, TODAY)
+
+
+def test_birth_date_and_gender_come_from_the_id_number() -> None:
+    assert birth_date_from_id("11010519491231002X") == dt.date(1949, 12, 31)
+    assert gender_from_id("11010519491231002X") == "女"  # 17th digit 2: even
+    assert gender_from_id("110105195603020015") == "男"  # 17th digit 1: odd
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("13812341234", "13812341234"),
+        ("138 1234 1234", "13812341234"),
+        ("138-1234-1234", "13812341234"),
+        ("+86 138 1234 1234", "13812341234"),
+        ("１３８１２３４１２３４", "13812341234"),
+        ("19912341234", "19912341234"),
+        ("029-88881234", "029-88881234"),
+        ("02988881234", "029-88881234"),
+        ("(0731)2288123", "0731-2288123"),
+        ("0731-2288123-802", "0731-2288123-802"),
+        ("88881234", "88881234"),
+    ],
+)
+def test_valid_phones(typed: str, stored: str) -> None:
+    assert normalize_phone(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1381234123", "11位"),
+        ("138123412345", "11位"),
+        ("12812341234", "11位"),
+        ("abc", "格式不对"),
+        ("2345", "格式不对"),
+        ("029-123", "格式不对"),
+    ],
+)
+def test_wrong_phones_say_why(typed: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        normalize_phone(typed)
+
+
+@pytest.mark.parametrize(
+    "typed", ["1956-03-02", "1956-3-2", "1956.3.2", "1956/03/02", "1956年3月2日", "19560302", "１９５６－０３－０２"]
+)
+def test_dates_in_the_forms_people_write(typed: str) -> None:
+    assert parse_date(typed, TODAY) == dt.date(1956, 3, 2)
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("2027-01-01", "晚于今天"), ("1956-02-30", "不存在"), ("三月二日", "格式不对"), ("1800-01-01", "年份"),
+])
+def test_wrong_dates(typed: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_date(typed, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("birth", "age"), [(dt.date(1956, 3, 2), 70), (dt.date(1956, 11, 22), 70), (dt.date(1956, 11, 23), 69)]
+)
+def test_age(birth: dt.date, age: int) -> None:
+    assert age_on(birth, TODAY) == age
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"), [("张三明", "张*明"), ("张三", "张*"), ("欧阳小明", "欧**明"), ("王", "王")]
+)
+def test_mask_name(name: str, masked: str) -> None:
+    assert mask_name(name) == masked
+
+
+def test_masks_for_phone_and_id() -> None:
+    assert mask_phone("13812341234") == "138****1234"
+    assert mask_phone("029-88881234") == "********1234"
+    assert mask_phone(None) == ""
+    assert mask_id_number("11010519491231002X") == "110105********002X"
