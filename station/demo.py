@@ -118,6 +118,15 @@ def generate(session: Session, staff_id: int, size: DemoSize = DemoSize(), seed:
         sizes[rng.randrange(size.households)] += 1
 
     keys_cache: dict[str, str] = {}
+    used_ids: set[str] = set()
+
+    def unique_id_number(birth: dt.date, gender: str) -> str:
+        while True:
+            number = _id_number(rng, birth, gender)
+            if number not in used_ids:
+                used_ids.add(number)
+                return number
+
     residents: list[dict[str, object]] = []
     building_of_household = {i + 1: layout[i][0] for i in range(size.households)}
 
@@ -131,7 +140,7 @@ def generate(session: Session, staff_id: int, size: DemoSize = DemoSize(), seed:
             "name_pinyin": keys_cache.setdefault(name, search_keys(name)),
             "gender": gender,
             "birth_date": birth,
-            "id_number": _id_number(rng, birth, gender) if rng.random() < 0.85 else None,
+            "id_number": unique_id_number(birth, gender) if rng.random() < 0.85 else None,
             "phone": (rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}")
             if adult and rng.random() < 0.9 else None,
             "relation": relation,

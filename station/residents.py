@@ -6,6 +6,7 @@ session of the caller's transaction and writes its audit row into it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
@@ -414,23 +415,47 @@ class ResidentQuery:
     descending: bool = False
 
 
+def _households_where(*conditions: object):  # type: ignore[no-untyped-def]
+    """Residents whose household matches: a small subquery, so the scan stays on residents."""
+    return Resident.household_id.in_(
+        select(Household.id)
+        .join(Unit, Unit.id == Household.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .where(*conditions)
+    )
+
+
 def _term_condition(term: str):  # type: ignore[no-untyped-def]
-    """One search word: a room (3-2-501), digits (phone tail or room), pinyin, or a name."""
+    """One search word: a room (3-2-501), digits (phone tail or room), pinyin, or a name.
+
+    A room narrows as it is typed: "3-2" is building 3 unit 2, or building 3
+    rooms starting with 2; "3-2-50" is rooms 50x of that unit.
+    """
     room = _ROOM_QUERY.fullmatch(term)
     if room and "-" in term:
-        building, unit, number = room.groups()
-        if number is None:  # "3-501": building and room
-            return and_(Building.number == building.upper(), Household.room == unit.upper())
-        return and_(
-            Building.number == building.upper(),
-            Unit.number == unit.upper(),
-            Household.room == number.upper(),
+        building, unit, number = (part.upper() if part else part for part in room.groups())
+        if number is None:
+            return or_(
+                _households_where(Building.number == building, Unit.number == unit),
+                _households_where(Building.number == building, Household.room.like(f"{unit}%")),
+            )
+        return _households_where(
+            Building.number == building, Unit.number == unit, Household.room.like(f"{number}%")
         )
     if term.isdigit():
-        return or_(Resident.phone.like(f"%{term}"), Household.room == term)
+        return or_(Resident.phone.like(f"%{term}"), _households_where(Household.room == term))
     if term.isascii() and term.isalpha():
         return (" " + Resident.name_pinyin).like(f"% {term.lower()}%")
     return Resident.name.like(f"%{term}%")
+
+
+def matching_text(session: Session, text: str) -> set[int] | None:
+    """Ids of residents (moved out or not) matching every typed word; None when nothing is typed."""
+    terms = clean(text).split()
+    if not terms:
+        return None
+    stmt = select(Resident.id).where(*(_term_condition(term) for term in terms))
+    return set(session.connection().execute(stmt).scalars().all())
 
 
 def _filtered(query: ResidentQuery, columns: Sequence[object]) -> Select:  # type: ignore[type-arg]
@@ -485,7 +510,8 @@ def _order(query: ResidentQuery) -> list[object]:
         descending = query.descending != (query.sort == "age")
         primary = [] if empty_last is None else [empty_last]
         primary.append(column.desc() if descending else column)
-    return [*primary, *address_order, Resident.relation != HEAD, Resident.id]
+    tail = [] if query.sort == "address" else address_order
+    return [*primary, *tail, Resident.relation != HEAD, Resident.id]
 
 
 def find_ids(session: Session, query: ResidentQuery) -> list[int]:
@@ -493,7 +519,34 @@ def find_ids(session: Session, query: ResidentQuery) -> list[int]:
     if query.sort not in SORT_COLUMNS:
         raise ValueError(f"unknown sort column {query.sort}")
     stmt = _filtered(query, [Resident.id]).order_by(*_order(query))
-    return list(session.scalars(stmt))
+    return session.connection().execute(stmt).scalars().all()  # type: ignore[return-value]
+
+
+class ResidentFinder:
+    """Finds residents for the table as the user types.
+
+    Everyone in the chosen place and group is read once, in display order
+    (one sorted query); each keystroke then only asks which residents match
+    the typed words and keeps those, in that order. Call ``invalidate()``
+    after a change to the records.
+    """
+
+    def __init__(self) -> None:
+        self._base_query: ResidentQuery | None = None
+        self._base_ids: list[int] = []
+
+    def invalidate(self) -> None:
+        self._base_query = None
+
+    def find(self, session: Session, query: ResidentQuery) -> list[int]:
+        base_query = dataclasses.replace(query, text="")
+        if base_query != self._base_query:
+            self._base_ids = find_ids(session, base_query)
+            self._base_query = base_query
+        matching = matching_text(session, query.text)
+        if matching is None:
+            return list(self._base_ids)
+        return [resident_id for resident_id in self._base_ids if resident_id in matching]
 
 
 @dataclass(frozen=True)
@@ -532,7 +585,7 @@ def rows(session: Session, ids: Sequence[int], today: dt.date | None = None) -> 
     )
     result = {}
     for (rid, name, gender, birth, relation, phone, party, roles, care, moved_out, household_id,
-         building, unit, room) in session.execute(stmt):
+         building, unit, room) in session.connection().execute(stmt).all():
         result[rid] = ResidentRow(
             id=rid, name=name, gender=gender, age=age_on(birth, today), birth_date=birth,
             address=address(building, unit, room), relation=relation,

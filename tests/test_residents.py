@@ -311,3 +311,28 @@ def test_rows_are_ready_to_show(database: Database, neighbours: dict[str, int]) 
     assert row.address == "12栋1单元1101"
     assert row.phone_masked == "********1234"
     assert row.care_tags == "独居老人、特困老人"
+
+
+def test_the_finder_gives_what_a_fresh_query_gives(database: Database, staff_id: int,
+                                                   neighbours: dict[str, int]) -> None:
+    finder = residents.ResidentFinder()
+    with database.read() as session:
+        for query in (ResidentQuery(), ResidentQuery(text="z"), ResidentQuery(text="zs"),
+                      ResidentQuery(text="3-2", sort="age"), ResidentQuery(text="1234", descending=True),
+                      ResidentQuery(group="party", text="z"), ResidentQuery(text="")):
+            assert finder.find(session, query) == residents.find_ids(session, query)
+    with database.write() as session:
+        residents.move_out(session, staff_id, neighbours["张三明"], "", "")
+    finder.invalidate()
+    with database.read() as session:
+        assert neighbours["张三明"] not in finder.find(session, ResidentQuery(text="z"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("3-2", ["张三明", "王秀英", "曾小贤"]),  # unit 2 of building 3, or rooms 2xx of building 3
+     ("3-2-5", ["张三明", "王秀英"]), ("3-2-6", []), ("12-1-11", ["吕红", "张小明"])],
+)
+def test_a_room_narrows_as_it_is_typed(database: Database, neighbours: dict[str, int], typed: str,
+                                       expected: list[str]) -> None:
+    assert sorted(names(database, ResidentQuery(text=typed))) == sorted(expected)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from db.engine import Database
 from db.errors import DatabaseProblem
 from db.migrate import open_database
-from station import APP_NAME, APP_TITLE, __version__, demo, logs, onboarding
+from station import APP_NAME, APP_TITLE, __version__, logs, onboarding
 from station.paths import backups_dir, database_path
 
 log = logging.getLogger("station.app")
@@ -82,11 +82,13 @@ def open_station(data_dir: Path, demo_compound: bool) -> tuple[Database, tuple[i
         return 2
     with database.read() as session:
         staff = onboarding.acting_staff(session)
-        empty = demo.compound_is_empty(session)
-    if demo_compound and empty:
+    if demo_compound:
+        from station import demo
+
         with database.write() as session:
-            demo.load_demo(session)
-            staff = onboarding.acting_staff(session)
+            if demo.compound_is_empty(session):
+                demo.load_demo(session)
+                staff = onboarding.acting_staff(session)
     if staff is None:
         from ui.first_run import FirstRunDialog
 

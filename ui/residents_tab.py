@@ -67,7 +67,7 @@ class ResidentsTab(QWidget):
         self.table = QTableView()
         self.table.setObjectName("residents")
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
+        # Indicator first: enabling sorting then sorts (and so loads the table) once.
         self.table.horizontalHeader().setSortIndicator(ResidentTableModel.COL_ADDRESS, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -127,7 +127,8 @@ class ResidentsTab(QWidget):
 
         self.reload_tree()
         self.model.modelReset.connect(self._update_count)
-        self.model.refresh()
+        self.table.setSortingEnabled(True)  # loads the table
+        self._update_count()
 
     # ------------------------------------------------------------ the place tree
 

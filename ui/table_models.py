@@ -72,33 +72,47 @@ class ResidentTableModel(QAbstractTableModel):
         COL_CARE, COL_STATUS = range(10)
     HEADERS = ("姓名", "性别", "年龄", "住址", "与户主关系", "电话", "党员类别", "职务", "关怀标签", "状态")
     SORT_KEYS = ("name", "gender", "age", "address", "relation", "phone", "party", "roles", "care", "status")
-    BLOCK = 200
+    BLOCK = 64  # rows read at a time: about two screens
+    CACHE_LIMIT = 20_000
 
     def __init__(self, database: Database, parent: Any = None) -> None:
         super().__init__(parent)
         self._db = database
         self._query = ResidentQuery()
         self._ids: list[int] = []
-        self._cache: dict[int, ResidentRow] = {}
+        self._cache: dict[int, tuple[ResidentRow, tuple[str, ...]]] = {}
+        self._finder = residents.ResidentFinder()
+        self._loaded = False
 
     @property
     def query(self) -> ResidentQuery:
         return self._query
 
     def set_query(self, query: ResidentQuery) -> None:
+        """Show the residents matching a new search, filter or sort."""
+        if query == self._query and self._loaded:
+            return
         self._query = query
-        self.refresh()
+        self._load()
 
     def update_query(self, **changes: Any) -> None:
         self.set_query(dataclasses.replace(self._query, **changes))
 
     def refresh(self) -> None:
-        """Ask the database again (after a search, a filter or a change)."""
+        """Read everything again, after the records changed."""
+        self._finder.invalidate()
+        self._cache = {}
+        self._load()
+
+    def _load(self) -> None:
         with self._db.read() as session:
-            ids = residents.find_ids(session, self._query)
+            ids = self._finder.find(session, self._query)
         self.beginResetModel()
         self._ids = ids
-        self._cache = {}
+        # Rows stay valid until the records change (refresh), so a new search reuses them.
+        if len(self._cache) > self.CACHE_LIMIT:
+            self._cache = {}
+        self._loaded = True
         self.endResetModel()
 
     def resident_id(self, row: int) -> int | None:
@@ -111,17 +125,30 @@ class ResidentTableModel(QAbstractTableModel):
             return None
 
     def row_data(self, row: int) -> ResidentRow | None:
+        cached = self._cached(row)
+        return cached[0] if cached else None
+
+    def _cached(self, row: int) -> tuple[ResidentRow, tuple[str, ...]] | None:
+        """The row and its display texts; loads the block of rows around it on a miss."""
         resident_id = self.resident_id(row)
         if resident_id is None:
             return None
         cached = self._cache.get(resident_id)
         if cached is None:
             start = row - row % self.BLOCK
-            block = self._ids[start:start + self.BLOCK]
             with self._db.read() as session:
-                self._cache.update(residents.rows(session, block))
+                loaded = residents.rows(session, self._ids[start:start + self.BLOCK])
+            self._cache.update((rid, (data, self._texts(data))) for rid, data in loaded.items())
             cached = self._cache.get(resident_id)
         return cached
+
+    @staticmethod
+    def _texts(row: ResidentRow) -> tuple[str, ...]:
+        return (
+            row.name, row.gender, "" if row.age is None else str(row.age), row.address, row.relation,
+            row.phone_masked, row.party_category, row.roles, row.care_tags,
+            f"已迁出 {row.moved_out_on:%Y-%m-%d}" if row.moved_out_on else "在住",
+        )
 
     # Qt model interface
 
@@ -132,41 +159,19 @@ class ResidentTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.UserRole:
-            return self.resident_id(index.row())
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
-                        Qt.ItemDataRole.ToolTipRole):
-            return None
-        row = self.row_data(index.row())
-        if row is None:
-            return None
+        # Called for every role of every visible cell on each repaint: keep it lean.
+        if role == Qt.ItemDataRole.DisplayRole:
+            cached = self._cached(index.row()) if index.isValid() else None
+            return cached[1][index.column()] if cached and 0 <= index.column() < len(cached[1]) else None
         if role == Qt.ItemDataRole.ForegroundRole:
-            return _MOVED_OUT if row.moved_out_on else None
-        column = index.column()
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"出生日期：{row.birth_date:%Y-%m-%d}" if column == self.COL_AGE and row.birth_date else None
-        if column == self.COL_NAME:
-            return row.name
-        if column == self.COL_GENDER:
-            return row.gender
-        if column == self.COL_AGE:
-            return "" if row.age is None else str(row.age)
-        if column == self.COL_ADDRESS:
-            return row.address
-        if column == self.COL_RELATION:
-            return row.relation
-        if column == self.COL_PHONE:
-            return row.phone_masked
-        if column == self.COL_PARTY:
-            return row.party_category
-        if column == self.COL_ROLES:
-            return row.roles
-        if column == self.COL_CARE:
-            return row.care_tags
-        if column == self.COL_STATUS:
-            return f"已迁出 {row.moved_out_on:%Y-%m-%d}" if row.moved_out_on else "在住"
+            cached = self._cached(index.row()) if index.isValid() else None
+            return _MOVED_OUT if cached and cached[0].moved_out_on else None
+        if role == Qt.ItemDataRole.UserRole:
+            return self.resident_id(index.row()) if index.isValid() else None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.COL_AGE and index.isValid():
+            cached = self._cached(index.row())
+            if cached and cached[0].birth_date:
+                return f"出生日期：{cached[0].birth_date:%Y-%m-%d}"
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,

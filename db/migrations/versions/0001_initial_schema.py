@@ -110,8 +110,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('residents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_residents_household_id'), ['household_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_residents_moved_out_on'), ['moved_out_on'], unique=False)
-        batch_op.create_index(batch_op.f('ix_residents_party_category'), ['party_category'], unique=False)
         batch_op.create_index(batch_op.f('ix_residents_phone'), ['phone'], unique=False)
         batch_op.create_index('uq_residents_id_number', ['id_number'], unique=True, sqlite_where=sa.text('id_number IS NOT NULL'))
         batch_op.create_index('uq_residents_one_head', ['household_id'], unique=True, sqlite_where=sa.text("relation = '户主' AND moved_out_on IS NULL"))
@@ -135,8 +133,6 @@ def downgrade() -> None:
         batch_op.drop_index('uq_residents_one_head', sqlite_where=sa.text("relation = '户主' AND moved_out_on IS NULL"))
         batch_op.drop_index('uq_residents_id_number', sqlite_where=sa.text('id_number IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_residents_phone'))
-        batch_op.drop_index(batch_op.f('ix_residents_party_category'))
-        batch_op.drop_index(batch_op.f('ix_residents_moved_out_on'))
         batch_op.drop_index(batch_op.f('ix_residents_household_id'))
 
     op.drop_table('residents')
