@@ -1,0 +1,1 @@
+"""Data files shipped with the program (icons, default rule sets, translations)."""

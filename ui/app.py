@@ -59,7 +59,8 @@ def acquire_lock(data_dir: Path) -> QLockFile | None:
     lock.setStaleLockTime(0)
     if lock.tryLock(200):
         return lock
-    _ok, pid, host, _app = lock.getLockInfo()
+    info = lock.getLockInfo()  # PySide6 returns (pid, hostname, appname)
+    pid, host = (info[-3], info[-2]) if isinstance(info, tuple) and len(info) >= 3 else ("?", "?")
     QMessageBox.warning(
         None, APP_TITLE,
         f"工作台已经在运行（进程 {pid}，电脑 {host}），同一个数据文件夹只能打开一个。\n"

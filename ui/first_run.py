@@ -49,10 +49,15 @@ class FirstRunDialog(QDialog):
             "想先看看程序怎么用，可以载入一个示例小区（全部是虚构的居民）。"
         )
         intro.setWordWrap(True)
+        title = QLabel("欢迎使用党群服务站工作台")
+        title.setStyleSheet("font-size: 16pt; font-weight: bold;")
         layout = QVBoxLayout(self)
+        layout.addWidget(title)
         layout.addWidget(intro)
+        layout.addSpacing(8)
         layout.addLayout(self.form)
         layout.addWidget(self.form.general_error)
+        layout.addStretch(1)
         layout.addWidget(buttons)
         self.resize(520, 360)
 

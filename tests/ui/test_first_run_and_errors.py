@@ -83,3 +83,63 @@ def test_known_problems_get_a_plain_message(shown_boxes) -> None:  # type: ignor
     problem = DatabaseProblem("磁盘空间已满，本次操作没有保存。请清理磁盘后再试。", "database or disk is full")
     messages.handle_exception(DatabaseProblem, problem, None)
     assert shown_boxes == [("请注意", "这位居民不存在"), ("数据文件", problem.message)]
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_error_in_a_slot_reaches_the_handler_and_the_program_goes_on(
+    qtbot, shown_boxes, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    import sys
+
+    from PySide6.QtWidgets import QPushButton
+
+    monkeypatch.setattr(sys, "excepthook", messages.handle_exception)
+    clicks: list[int] = []
+
+    def broken() -> None:
+        clicks.append(1)
+        raise ZeroDivisionError("division by zero in a slot")
+
+    button = QPushButton("试一下")
+    qtbot.addWidget(button)
+    button.clicked.connect(broken)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # still alive, still answering
+    assert clicks == [1, 1]
+    assert [title for title, _text in shown_boxes] == ["程序出错", "程序出错"]
+    assert "ZeroDivisionError" in shown_boxes[0][1]
+
+
+def test_one_running_copy_per_data_folder(shown_boxes, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from ui.app import acquire_lock
+
+    first = acquire_lock(data_dir)
+    assert first is not None
+    try:
+        assert acquire_lock(data_dir) is None
+        assert "已经在运行" in shown_boxes[0][1]
+    finally:
+        first.unlock()
+    again = acquire_lock(data_dir)
+    assert again is not None
+    again.unlock()
+
+
+def test_a_lock_left_by_a_power_cut_does_not_block_the_start(data_dir: Path) -> None:
+    import socket
+
+    from PySide6.QtCore import QLockFile
+
+    from ui.app import acquire_lock
+
+    probe = QLockFile(str(data_dir / "probe.lock"))
+    assert probe.tryLock(0)
+    lines = (data_dir / "probe.lock").read_bytes().split(b"\n")
+    probe.unlock()
+    # the same lock written by a process that no longer exists
+    lines[0] = b"4194303"
+    (data_dir / "station.lock").write_bytes(b"\n".join(lines))
+    assert socket.gethostname()
+    lock = acquire_lock(data_dir)
+    assert lock is not None
+    lock.unlock()
