@@ -99,6 +99,17 @@ def _join(values: Iterable[str], allowed: Sequence[str]) -> str:
     return ",".join(v for v in allowed if v in chosen)
 
 
+def _optional_date(value: str, field: str, errors: dict[str, str], today: dt.date) -> dt.date | None:
+    """A typed date, or None when left empty; a wrong one is noted in ``errors``."""
+    if not clean(value):
+        return None
+    try:
+        return parse_date(value, today)
+    except ValueError as error:
+        errors[field] = str(error)
+        return None
+
+
 def _validate(session: Session, data: ResidentInput, resident: Resident | None) -> _Clean:
     errors: dict[str, str] = {}
     today = dt.date.today()
@@ -129,12 +140,7 @@ def _validate(session: Session, data: ResidentInput, resident: Resident | None) 
     if gender not in GENDERS and "gender" not in errors:
         errors["gender"] = "请选择性别"
 
-    birth: dt.date | None = None
-    if clean(data.birth_date):
-        try:
-            birth = parse_date(data.birth_date, today)
-        except ValueError as error:
-            errors["birth_date"] = str(error)
+    birth = _optional_date(data.birth_date, "birth_date", errors, today)
     if id_number and "id_number" not in errors and "birth_date" not in errors:
         from_id = birth_date_from_id(id_number)
         if birth is None:
@@ -187,12 +193,7 @@ def _validate(session: Session, data: ResidentInput, resident: Resident | None) 
     if "党员中心户" in roles and party is None:
         errors["roles"] = "党员中心户须是党员"
 
-    moved_in: dt.date | None = None
-    if clean(data.moved_in_on):
-        try:
-            moved_in = parse_date(data.moved_in_on, today)
-        except ValueError as error:
-            errors["moved_in_on"] = str(error)
+    moved_in = _optional_date(data.moved_in_on, "moved_in_on", errors, today)
 
     if errors:
         raise ValidationError(errors)

@@ -141,3 +141,37 @@ def test_masks_for_phone_and_id() -> None:
     assert mask_phone("029-88881234") == "********1234"
     assert mask_phone(None) == ""
     assert mask_id_number("11010519491231002X") == "110105********002X"
+
+
+# ------------------------------------------------------------------ properties
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+birth_dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=TODAY)
+id_numbers = st.builds(
+    lambda region, birth, sequence: f"{region}{birth:%Y%m%d}{sequence:03d}",
+    st.integers(110000, 659999), birth_dates, st.integers(0, 999),
+).map(lambda first17: first17 + id_check_digit(first17))
+
+
+@given(id_numbers)
+def test_every_well_formed_id_number_is_accepted(number: str) -> None:
+    assert normalize_id_number(number, TODAY) == number
+    assert birth_date_from_id(number) <= TODAY
+
+
+@given(id_numbers, st.integers(0, 16), st.integers(1, 9))
+def test_any_single_wrong_digit_is_caught(number: str, position: int, shift: int) -> None:
+    wrong_digit = str((int(number[position]) + shift) % 10)
+    wrong = number[:position] + wrong_digit + number[position + 1:]
+    with pytest.raises(ValueError):
+        normalize_id_number(wrong, TODAY)
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=6))
+def test_a_masked_name_keeps_its_length_and_ends(name: str) -> None:
+    masked = mask_name(name)
+    assert len(masked) == len(name) and masked[0] == name[0]
+    if len(name) > 2:
+        assert masked[-1] == name[-1] and set(masked[1:-1]) == {"*"}

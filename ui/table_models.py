@@ -17,12 +17,35 @@ Index = QModelIndex | QPersistentModelIndex
 _MOVED_OUT = QBrush(QColor("#8a8a8a"))
 
 
-class SimpleTableModel(QAbstractTableModel):
-    """A read-only table of ready-made text rows; the row's id is in UserRole."""
+class _Table(QAbstractTableModel):
+    """A flat, read-only table with fixed column headers."""
 
     def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
         super().__init__(parent)
-        self._headers = list(headers)
+        self._headers = tuple(headers)
+
+    def _row_count(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._row_count()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self._headers):
+                return self._headers[section]
+        return None
+
+
+class SimpleTableModel(_Table):
+    """A read-only table of ready-made text rows; the row's id is in UserRole."""
+
+    def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
+        super().__init__(headers, parent)
         self._rows: list[tuple[Any, ...]] = []
         self._ids: list[Any] = []
         self._grey: set[int] = set()
@@ -35,11 +58,8 @@ class SimpleTableModel(QAbstractTableModel):
         self._grey = set(grey)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
+    def _row_count(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -53,18 +73,11 @@ class SimpleTableModel(QAbstractTableModel):
             return _MOVED_OUT
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(self._headers):
-                return self._headers[section]
-        return None
-
     def id_at(self, row: int) -> Any:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
 
-class ResidentTableModel(QAbstractTableModel):
+class ResidentTableModel(_Table):
     """The residents table. Holds the matching ids (filtered and sorted in SQL) and
     loads the rows it is asked to show in blocks, so 30,000 residents cost little."""
 
@@ -76,7 +89,7 @@ class ResidentTableModel(QAbstractTableModel):
     CACHE_LIMIT = 20_000
 
     def __init__(self, database: Database, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(self.HEADERS, parent)
         self._db = database
         self._query = ResidentQuery()
         self._ids: list[int] = []
@@ -152,11 +165,8 @@ class ResidentTableModel(QAbstractTableModel):
 
     # Qt model interface
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+    def _row_count(self) -> int:
+        return len(self._ids)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Called for every role of every visible cell on each repaint: keep it lean.
@@ -172,13 +182,6 @@ class ResidentTableModel(QAbstractTableModel):
             cached = self._cached(index.row())
             if cached and cached[0].birth_date:
                 return f"出生日期：{cached[0].birth_date:%Y-%m-%d}"
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(self.HEADERS):
-                return self.HEADERS[section]
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
