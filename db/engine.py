@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.errors import translate_errors
@@ -38,9 +38,9 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn: object) -> None:
-        immediate = conn.get_execution_options().get("sqlite_immediate", False)  # type: ignore[attr-defined]
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")  # type: ignore[attr-defined]
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:

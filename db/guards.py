@@ -28,4 +28,4 @@ def guard_statements() -> list[str]:
 
 
 for _statement in guard_statements():
-    event.listen(Base.metadata, "after_create", DDL(_statement))
+    event.listen(Base.metadata, "after_create", DDL(_statement))  # type: ignore[no-untyped-call]

@@ -10,13 +10,19 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Connection, inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, Engine, inspect
 
 import db.guards  # noqa: F401  (registers the guard triggers on the metadata)
 from db.backup import backup_file, timestamped_name
 from db.engine import Database, make_engine
 from db.errors import DatabaseProblem, translate_errors
 from db.models import Base
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions. Knowing it here lets a start-up
@@ -28,7 +34,7 @@ class DatabaseTooNew(DatabaseProblem):
     """The file was written by a newer version of the program."""
 
 
-def _alembic_config(connection: Connection):  # type: ignore[no-untyped-def]
+def _alembic_config(connection: Connection) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -71,7 +77,7 @@ def current_revision(path: Path) -> str | None:
         return row[0] if row else None
 
 
-def _run_with_foreign_keys_off(engine, work) -> None:  # type: ignore[no-untyped-def]
+def _run_with_foreign_keys_off(engine: Engine, work: Callable[[Connection], object]) -> None:
     """Run ``work(connection)`` in one transaction with foreign keys off.
 
     Batch migrations rebuild tables, which foreign keys would block; the
@@ -80,6 +86,7 @@ def _run_with_foreign_keys_off(engine, work) -> None:  # type: ignore[no-untyped
     """
     with engine.connect() as connection:
         raw = connection.connection.driver_connection
+        assert raw is not None
         raw.execute("PRAGMA foreign_keys = OFF")
         try:
             with connection.begin():
@@ -91,7 +98,7 @@ def _run_with_foreign_keys_off(engine, work) -> None:  # type: ignore[no-untyped
             raw.execute("PRAGMA foreign_keys = ON")
 
 
-def create_schema(engine) -> None:  # type: ignore[no-untyped-def]
+def create_schema(engine: Engine) -> None:
     """Create every table of a new file and stamp it with the head revision."""
     from alembic import command
 
@@ -102,7 +109,7 @@ def create_schema(engine) -> None:  # type: ignore[no-untyped-def]
     _run_with_foreign_keys_off(engine, work)
 
 
-def upgrade_schema(engine, target: str = "head") -> None:  # type: ignore[no-untyped-def]
+def upgrade_schema(engine: Engine, target: str = "head") -> None:
     """Run the migrations up to ``target`` in one transaction."""
     from alembic import command
 

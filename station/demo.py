@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -106,7 +107,7 @@ def generate(session: Session, staff_id: int, size: DemoSize = DemoSize(), seed:
         {"id": uid, "building_id": building_ids[b], "number": u, "sort_key": sort_key(u)}
         for (b, u), uid in unit_ids.items()
     ])
-    household_rows = [
+    household_rows: list[dict[str, Any]] = [
         {"id": i + 1, "unit_id": unit_ids[(b, u)], "room": room, "room_sort": sort_key(room), "note": ""}
         for i, (b, u, room) in enumerate(layout)
     ]
@@ -127,13 +128,13 @@ def generate(session: Session, staff_id: int, size: DemoSize = DemoSize(), seed:
                 used_ids.add(number)
                 return number
 
-    residents: list[dict[str, object]] = []
+    residents: list[dict[str, Any]] = []
     building_of_household = {i + 1: layout[i][0] for i in range(size.households)}
 
-    def add(household_id: int, name: str, gender: str, age: int, relation: str) -> dict[str, object]:
+    def add(household_id: int, name: str, gender: str, age: int, relation: str) -> dict[str, Any]:
         birth = _birth(rng, max(age, 0), today)
         adult = age >= 18
-        row: dict[str, object] = {
+        row: dict[str, Any] = {
             "id": len(residents) + 1,
             "household_id": household_id,
             "name": name,
@@ -182,9 +183,9 @@ def generate(session: Session, staff_id: int, size: DemoSize = DemoSize(), seed:
         if count == 1 and head_age >= 70:
             head["care_tags"] = "独居老人"
 
-    adults = [r for r in residents if (today - r["birth_date"]).days >= 18 * 365]  # type: ignore[operator]
+    adults = [r for r in residents if (today - r["birth_date"]).days >= 18 * 365]
     for row in adults:
-        age = (today - row["birth_date"]).days // 365  # type: ignore[operator]
+        age = (today - row["birth_date"]).days // 365
         if rng.random() < 0.09:
             if age >= 60:
                 row["party_category"] = rng.choice(("离退休党员", "离退休党员", "直管党员"))
@@ -205,21 +206,21 @@ def generate(session: Session, staff_id: int, size: DemoSize = DemoSize(), seed:
 
     # Leaders: a 楼栋长 per building and a 单元长 per unit (party members when there are some),
     # a 网格员 for every two buildings, and 党员中心户 among the party members.
-    by_unit: dict[int, list[dict[str, object]]] = {}
+    by_unit: dict[int, list[dict[str, Any]]] = {}
     unit_of_household = {h["id"]: h["unit_id"] for h in household_rows}
     for row in adults:
-        by_unit.setdefault(unit_of_household[row["household_id"]], []).append(row)  # type: ignore[index]
+        by_unit.setdefault(unit_of_household[row["household_id"]], []).append(row)
     unit_building = {uid: building_ids[b] for (b, _u), uid in unit_ids.items()}
-    by_building: dict[int, list[dict[str, object]]] = {}
+    by_building: dict[int, list[dict[str, Any]]] = {}
     for uid, people in by_unit.items():
         by_building.setdefault(unit_building[uid], []).extend(people)
 
-    def pick(people: list[dict[str, object]]) -> dict[str, object]:
+    def pick(people: list[dict[str, Any]]) -> dict[str, Any]:
         party = [p for p in people if p["party_category"] and not p["roles"]]
         free = [p for p in people if not p["roles"]] or people
         return rng.choice(party or free)
 
-    def give(row: dict[str, object], role: str) -> None:
+    def give(row: dict[str, Any], role: str) -> None:
         roles = [r for r in str(row["roles"]).split(",") if r] + [role]
         row["roles"] = ",".join(r for r in ("楼栋长", "单元长", "网格员", "党员中心户") if r in roles)
 
@@ -238,8 +239,8 @@ def generate(session: Session, staff_id: int, size: DemoSize = DemoSize(), seed:
         if row["relation"] != "户主" and not row["roles"]:
             row["moved_out_on"] = today - dt.timedelta(days=rng.randrange(10, 700))
             row["moved_out_reason"] = rng.choice(("购房搬离", "随子女居住", "工作调动", "户籍迁出"))
-            if row["moved_out_on"] < row["moved_in_on"]:  # type: ignore[operator]
-                row["moved_in_on"] = row["moved_out_on"] - dt.timedelta(days=365)  # type: ignore[operator]
+            if row["moved_out_on"] < row["moved_in_on"]:
+                row["moved_in_on"] = row["moved_out_on"] - dt.timedelta(days=365)
 
     session.execute(insert(Resident), residents)
 
@@ -247,7 +248,7 @@ def generate(session: Session, staff_id: int, size: DemoSize = DemoSize(), seed:
     party_by_building: dict[str, list[int]] = {}
     for row in party_members:
         if row["moved_out_on"] is None:
-            party_by_building.setdefault(building_of_household[row["household_id"]], []).append(row["id"])  # type: ignore[index,arg-type]
+            party_by_building.setdefault(building_of_household[row["household_id"]], []).append(row["id"])
     links = []
     for household_id, building in building_of_household.items():
         candidates = party_by_building.get(building)

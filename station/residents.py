@@ -11,8 +11,9 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Building, Household, Resident, Unit
@@ -416,7 +417,7 @@ class ResidentQuery:
     descending: bool = False
 
 
-def _households_where(*conditions: object):  # type: ignore[no-untyped-def]
+def _households_where(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     """Residents whose household matches: a small subquery, so the scan stays on residents."""
     return Resident.household_id.in_(
         select(Household.id)
@@ -426,7 +427,7 @@ def _households_where(*conditions: object):  # type: ignore[no-untyped-def]
     )
 
 
-def _term_condition(term: str):  # type: ignore[no-untyped-def]
+def _term_condition(term: str) -> ColumnElement[bool]:
     """One search word: a room (3-2-501), digits (phone tail or room), pinyin, or a name.
 
     A room narrows as it is typed: "3-2" is building 3 unit 2, or building 3
@@ -459,7 +460,7 @@ def matching_text(session: Session, text: str) -> set[int] | None:
     return set(session.connection().execute(stmt).scalars().all())
 
 
-def _filtered(query: ResidentQuery, columns: Sequence[object]) -> Select:  # type: ignore[type-arg]
+def _filtered(query: ResidentQuery, columns: Sequence[Any]) -> Select[Any]:
     stmt = (
         select(*columns)
         .join(Household, Household.id == Resident.household_id)
@@ -490,14 +491,15 @@ def _filtered(query: ResidentQuery, columns: Sequence[object]) -> Select:  # typ
     return stmt
 
 
-def _order(query: ResidentQuery) -> list[object]:
-    address_order = [Building.sort_key, Building.number, Unit.sort_key, Unit.number,
-                     Household.room_sort, Household.room]
+def _order(query: ResidentQuery) -> list[Any]:
+    address_order: list[Any] = [Building.sort_key, Building.number, Unit.sort_key, Unit.number,
+                                Household.room_sort, Household.room]
+    primary: list[Any]
     if query.sort == "address":
         primary = [c.desc() if query.descending else c for c in address_order]
     else:
         # (empty values last, the column); ascending age is birth date descending.
-        empty_last, column = {
+        keys: dict[str, tuple[Any, Any]] = {
             "name": (None, Resident.name_pinyin),
             "gender": (None, Resident.gender),
             "age": (Resident.birth_date.is_(None), Resident.birth_date),
@@ -507,7 +509,8 @@ def _order(query: ResidentQuery) -> list[object]:
             "roles": (Resident.roles == "", Resident.roles),
             "care": (Resident.care_tags == "", Resident.care_tags),
             "status": (None, Resident.moved_out_on.is_not(None)),
-        }[query.sort]
+        }
+        empty_last, column = keys[query.sort]
         descending = query.descending != (query.sort == "age")
         primary = [] if empty_last is None else [empty_last]
         primary.append(column.desc() if descending else column)
@@ -520,7 +523,7 @@ def find_ids(session: Session, query: ResidentQuery) -> list[int]:
     if query.sort not in SORT_COLUMNS:
         raise ValueError(f"unknown sort column {query.sort}")
     stmt = _filtered(query, [Resident.id]).order_by(*_order(query))
-    return session.connection().execute(stmt).scalars().all()  # type: ignore[return-value]
+    return list(session.connection().execute(stmt).scalars().all())
 
 
 class ResidentFinder:

@@ -88,7 +88,8 @@ class HouseholdPicker(QWidget):
         self.changed.emit()
 
     def household_id(self) -> int | None:
-        return self.room.currentData()
+        data = self.room.currentData()
+        return data if isinstance(data, int) else None
 
     def select(self, building_id: int, unit_id: int, household_id: int) -> None:
         self.building.setCurrentIndex(self.building.findData(building_id))
@@ -112,7 +113,9 @@ class NewHouseholdDialog(QDialog):
         self.building.setEditable(True)
         self.building.addItems([node.number for node in tree])
         self.building.setCurrentText(building)
-        self.building.lineEdit().setPlaceholderText("例如 3")
+        line = self.building.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("例如 3")
         self.unit = QLineEdit(unit)
         self.unit.setPlaceholderText("例如 2")
         self.room = QLineEdit()

@@ -11,4 +11,5 @@ from PySide6.QtGui import QIcon
 def icon(name: str, color: str = "#34495e") -> QIcon:
     import qtawesome
 
-    return qtawesome.icon(name, color=color)
+    result: QIcon = qtawesome.icon(name, color=color)
+    return result

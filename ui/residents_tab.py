@@ -27,6 +27,7 @@ from station.errors import ValidationError
 from ui import icons, messages
 from ui.household_dialogs import HouseholdViewDialog, NewHouseholdDialog
 from ui.resident_dialogs import HistoryDialog, MoveOutDialog, ResidentDialog
+from station.residents import ResidentRow
 from ui.table_models import ResidentTableModel
 
 _PLACE_ROLE = Qt.ItemDataRole.UserRole
@@ -179,7 +180,7 @@ class ResidentsTab(QWidget):
         self.table.scrollTo(self.model.index(row, 0))
         return True
 
-    def _selected_row(self):  # type: ignore[no-untyped-def]
+    def _selected_row(self) -> ResidentRow | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.row_data(rows[0].row()) if rows else None
 
@@ -210,7 +211,9 @@ class ResidentsTab(QWidget):
             # Not in the current view (filtered out): clear filters so the user sees it.
             self.search.clear()
             self.group.setCurrentIndex(0)
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+            root = self.tree.topLevelItem(0)
+            if root is not None:
+                self.tree.setCurrentItem(root)
             self.select_resident(select)
         self.data_changed.emit()
 
