@@ -72,6 +72,16 @@ class Database:
             yield session
 
     @contextlib.contextmanager
+    def trial(self) -> Iterator[Session]:
+        """A write transaction that is always rolled back: shows what an action would do."""
+        with translate_errors(), self._write() as session:
+            session.begin()
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading, rolled back when the block ends."""
         with translate_errors(), self._read() as session, session.begin():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from station import APP_TITLE, __version__
 from station.paths import DATA_DIR_ENV
@@ -35,6 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="打开主窗口后立即退出，用于检查安装。Show the main window, then exit (installation check).",
     )
     parser.add_argument("--version", action="version", version=f"{APP_TITLE} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="命令 command")
+    roster = commands.add_parser(
+        "import-roster",
+        help="不打开窗口，导入居民花名册（Excel/WPS）。Import a residents' roster without the window.",
+        description="导入居民花名册：每行打印行号、状态和原因，最后一行是汇总。"
+        "Import a residents' roster: one line per row (row number, status, reason), then a summary.",
+    )
+    roster.add_argument("file", type=Path, metavar="FILE", help="花名册文件 (.xlsx/.xls/.et)。The roster file.")
+    roster.add_argument("--sheet", metavar="NAME",
+                        help="只导入这个工作表（默认：全部，每栋一张）。Only this sheet (default: all).")
+    roster.add_argument("--dry-run", action="store_true",
+                        help="只检查、不写入。Check only, write nothing.")
+    roster.add_argument("--rejects", type=Path, metavar="OUT.xlsx",
+                        help="把错误行连同错误原因另存为表格。Save the rejected rows with their reasons.")
     return parser
 
 
@@ -42,9 +57,16 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args = build_parser().parse_args(argv)
     from station.paths import resolve_data_dir
+
+    data_dir = resolve_data_dir(args.data_dir)
+    if args.command == "import-roster":
+        from station import cli
+
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return cli.import_roster(data_dir, args.file, args.sheet, args.dry_run, args.rejects)
     from ui.app import run
 
-    return run(resolve_data_dir(args.data_dir), demo=args.demo, smoke=args.smoke, started=started)
+    return run(data_dir, demo=args.demo, smoke=args.smoke, started=started)
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ class ResidentInput:
 
 
 @dataclass
-class _Clean:
+class CleanResident:
     name: str
     household_id: int
     gender: str
@@ -111,9 +111,17 @@ def _optional_date(value: str, field: str, errors: dict[str, str], today: dt.dat
         return None
 
 
-def _validate(session: Session, data: ResidentInput, resident: Resident | None) -> _Clean:
+def check_fields(
+    data: ResidentInput, today: dt.date, stored_id_number: str | None = None, editing: bool = False
+) -> tuple[CleanResident, dict[str, str]]:
+    """Field-by-field checks and clean-up that need no database.
+
+    Returns the cleaned values and the errors found (field -> Chinese
+    message). The checks against other records (ID number taken, the
+    household, its head) are the caller's: one by one in ``_validate``, in
+    bulk when a roster is imported.
+    """
     errors: dict[str, str] = {}
-    today = dt.date.today()
 
     name = re.sub(r"\s+", " ", clean(data.name))
     if not name:
@@ -122,10 +130,9 @@ def _validate(session: Session, data: ResidentInput, resident: Resident | None) 
         errors["name"] = "姓名只能是汉字或字母，不超过20个字"
 
     id_number: str | None = None
-    keep_id = data.id_number is None and resident is not None
+    keep_id = data.id_number is None and editing
     if keep_id:
-        assert resident is not None
-        id_number = resident.id_number
+        id_number = stored_id_number
     elif clean(data.id_number):
         try:
             id_number = normalize_id_number(data.id_number or "", today)
@@ -149,18 +156,6 @@ def _validate(session: Session, data: ResidentInput, resident: Resident | None) 
         elif birth != from_id and not keep_id:
             errors["birth_date"] = f"与身份证号中的出生日期（{from_id:%Y-%m-%d}）不符"
 
-    if id_number and "id_number" not in errors and not keep_id:
-        other = session.execute(
-            select(Resident.id, Resident.name, Resident.household_id).where(
-                Resident.id_number == id_number,
-                Resident.id != (resident.id if resident else -1),
-            )
-        ).first()
-        if other is not None:
-            holder = session.get(Household, other.household_id)
-            where = household_label(holder) if holder else ""
-            errors["id_number"] = f"这个身份证号已登记给 {other.name}（{where}）"
-
     phone: str | None = None
     if clean(data.phone):
         try:
@@ -168,24 +163,9 @@ def _validate(session: Session, data: ResidentInput, resident: Resident | None) 
         except ValueError as error:
             errors["phone"] = str(error)
 
-    household = session.get(Household, data.household_id) if data.household_id else None
-    if household is None:
-        errors["household"] = "请先选择住户；没有的话先新建住户"
-
     relation = clean(data.relation) or "其他"
     if relation not in RELATIONS:
         errors["relation"] = "请选择与户主关系"
-    elif relation == HEAD and household is not None:
-        head = session.execute(
-            select(Resident.id, Resident.name).where(
-                Resident.household_id == household.id,
-                Resident.relation == HEAD,
-                Resident.moved_out_on.is_(None),
-                Resident.id != (resident.id if resident else -1),
-            )
-        ).first()
-        if head is not None:
-            errors["relation"] = f"本户已有户主 {head.name}，请先修改{head.name}的与户主关系"
 
     party = clean(data.party_category) or None
     if party is not None and party not in PARTY_CATEGORIES:
@@ -196,15 +176,12 @@ def _validate(session: Session, data: ResidentInput, resident: Resident | None) 
 
     moved_in = _optional_date(data.moved_in_on, "moved_in_on", errors, today)
 
-    if errors:
-        raise ValidationError(errors)
-    assert household is not None
-    return _Clean(
+    values = CleanResident(
         name=name,
-        household_id=household.id,
+        household_id=data.household_id or 0,
         gender=gender,
         birth_date=birth,
-        id_number=id_number,
+        id_number=id_number if "id_number" not in errors else None,
         phone=phone,
         relation=relation,
         party_category=party,
@@ -214,6 +191,49 @@ def _validate(session: Session, data: ResidentInput, resident: Resident | None) 
         note=clean_text(data.note),
         keep_id_number=keep_id,
     )
+    return values, errors
+
+
+def _validate(session: Session, data: ResidentInput, resident: Resident | None) -> CleanResident:
+    """All the rules for one resident; raises ValidationError naming each wrong field."""
+    values, errors = check_fields(
+        data, dt.date.today(), resident.id_number if resident else None, editing=resident is not None
+    )
+    own_id = resident.id if resident else -1
+
+    if values.id_number and "id_number" not in errors and not values.keep_id_number:
+        other = session.execute(
+            select(Resident.name, Resident.household_id).where(
+                Resident.id_number == values.id_number, Resident.id != own_id
+            )
+        ).first()
+        if other is not None:
+            holder = session.get(Household, other.household_id)
+            where = household_label(holder) if holder else ""
+            errors["id_number"] = f"这个身份证号已登记给 {other.name}（{where}）"
+
+    household = session.get(Household, data.household_id) if data.household_id else None
+    if household is None:
+        errors["household"] = "请先选择住户；没有的话先新建住户"
+    elif values.relation == HEAD and "relation" not in errors:
+        head = session.scalar(
+            select(Resident.name).where(
+                Resident.household_id == household.id,
+                Resident.relation == HEAD,
+                Resident.moved_out_on.is_(None),
+                Resident.id != own_id,
+            )
+        )
+        if head is not None:
+            errors["relation"] = head_taken(head)
+
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def head_taken(head: str) -> str:
+    return f"本户已有户主 {head}，请先修改{head}的与户主关系"
 
 
 def snapshot(session: Session, resident: Resident) -> dict[str, str]:
@@ -237,7 +257,7 @@ def snapshot(session: Session, resident: Resident) -> dict[str, str]:
     }
 
 
-def _apply(resident: Resident, data: _Clean) -> None:
+def apply(resident: Resident, data: CleanResident) -> None:
     if resident.name != data.name or not resident.name_pinyin:
         resident.name_pinyin = search_keys(data.name)
     resident.name = data.name
@@ -258,7 +278,7 @@ def add_resident(session: Session, staff_id: int, data: ResidentInput) -> int:
     """新增居民. Raises ValidationError (nothing saved) on wrong input."""
     clean_data = _validate(session, data, None)
     resident = Resident(moved_out_reason="")
-    _apply(resident, clean_data)
+    apply(resident, clean_data)
     session.add(resident)
     session.flush()
     audit.record(session, staff_id, "create", "resident", resident.id,
@@ -279,7 +299,7 @@ def update_resident(session: Session, staff_id: int, resident_id: int, data: Res
     clean_data = _validate(session, data, resident)
     before = snapshot(session, resident)
     raw_id_before = resident.id_number
-    _apply(resident, clean_data)
+    apply(resident, clean_data)
     session.flush()
     after = snapshot(session, resident)
     if before == after and raw_id_before == resident.id_number:

@@ -69,7 +69,7 @@ def acquire_lock(data_dir: Path) -> QLockFile | None:
     return None
 
 
-def open_station(data_dir: Path, demo_compound: bool) -> tuple[Database, tuple[int, str]] | int:
+def open_station(data_dir: Path, demo_compound: bool, smoke: bool = False) -> tuple[Database, tuple[int, str]] | int:
     """Open the database and make sure the station is set up.
 
     Returns the database and the acting staff account, or an exit code: 2 when
@@ -94,6 +94,12 @@ def open_station(data_dir: Path, demo_compound: bool) -> tuple[Database, tuple[i
         from ui.first_run import FirstRunDialog
 
         dialog = FirstRunDialog(database)
+        if smoke:  # an installation check never waits for a person
+            dialog.show()
+            QApplication.processEvents()
+            print("first-run dialog shown (new data folder)")
+            database.close()
+            return 0
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.staff is None:
             database.close()
             return 0
@@ -116,7 +122,7 @@ def run(data_dir: Path, demo: bool = False, smoke: bool = False, started: float 
     if lock is None:
         return 1
     try:
-        opened = open_station(data_dir, demo)
+        opened = open_station(data_dir, demo, smoke)
         if isinstance(opened, int):
             return opened
         database, staff = opened

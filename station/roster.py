@@ -1,0 +1,720 @@
+"""Residents' rosters (居民花名册) in Excel or WPS: reading, matching columns, importing, exporting.
+
+Stations start from the rosters they keep in spreadsheets ("一栋一表"). A
+roster is read with python-calamine (.xlsx, WPS .xls/.et, .ods), its header
+row found by the Chinese column names, every row cleaned and checked, and the
+result shown before anything is written. The same ``import_roster`` call
+makes the preview (in a transaction that is rolled back) and the import (in
+one that is committed, with one audit entry), so the preview is exactly what
+the import will do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Building, Household, Resident, Unit
+from station import audit
+from station.compound import address, sort_key
+from station.residents import (
+    LABELS,
+    CleanResident,
+    ResidentInput,
+    ResidentQuery,
+    apply,
+    check_fields,
+    find_ids,
+    head_taken,
+)
+from station.validation import clean, mask_id_number
+from station.vocab import CARE_TAGS, HEAD, PARTY_CATEGORIES, ROLES
+
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
+HEADER_SEARCH_ROWS = 20
+
+# field -> (the header we write, the headers we recognise), in the order of an exported roster.
+FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "name": ("姓名", ("姓名", "名字", "户主姓名", "居民姓名", "成员姓名", "家庭成员姓名")),
+    "gender": ("性别", ("性别",)),
+    "birth_date": ("出生日期", ("出生日期", "生日", "出生年月", "出生年月日", "出生时间")),
+    "id_number": ("身份证号", ("身份证号", "身份证号码", "公民身份号码", "身份证", "证件号码")),
+    "phone": ("电话", ("电话", "手机", "手机号", "手机号码", "联系电话", "联系方式", "电话号码")),
+    "building": ("楼栋", ("楼栋", "栋", "楼号", "楼栋号", "幢", "楼")),
+    "unit": ("单元", ("单元", "单元号")),
+    "room": ("房号", ("房号", "门牌号", "室", "房间号", "户号", "房间")),
+    "address": ("住址", ("住址", "地址", "家庭住址", "现住址", "居住地址")),
+    "relation": ("与户主关系", ("与户主关系", "关系", "家庭关系", "与户主的关系")),
+    "politics": ("政治面貌", ("政治面貌",)),
+    "party_category": ("党员类别", ("党员类别", "党员类型")),
+    "roles": ("职务", ("职务", "担任职务", "身份")),
+    "care_tags": ("人员类别", ("人员类别", "关怀标签", "特殊人群", "关爱对象", "人员类型")),
+    "moved_in_on": ("入住日期", ("入住日期", "入住时间", "迁入日期")),
+    "note": ("备注", ("备注", "说明")),
+}
+FIELD_LABELS = {key: label for key, (label, _synonyms) in FIELDS.items()}
+
+NEW, UPDATE, SKIP, ERROR = "新增", "更新", "跳过", "错误"
+
+_RELATIONS = {
+    "户主": HEAD, "本人": HEAD, "妻": "配偶", "妻子": "配偶", "夫": "配偶", "丈夫": "配偶", "配偶": "配偶",
+    "子": "子女", "女": "子女", "儿子": "子女", "女儿": "子女", "长子": "子女", "次子": "子女", "长女": "子女",
+    "次女": "子女", "子女": "子女", "父亲": "父母", "母亲": "父母", "父母": "父母", "岳父": "父母", "岳母": "父母",
+    "公公": "父母", "婆婆": "父母", "孙子": "孙子女", "孙女": "孙子女", "外孙": "孙子女", "外孙女": "孙子女",
+    "孙子女": "孙子女", "兄": "兄弟姐妹", "弟": "兄弟姐妹", "姐": "兄弟姐妹", "妹": "兄弟姐妹",
+    "兄弟姐妹": "兄弟姐妹", "租户": "租户", "租住": "租户", "其他": "其他",
+}
+_CARE_WORDS = (("独居", "独居老人"), ("特困", "特困老人"), ("低保", "困难户"), ("困难户", "困难户"),
+               ("困难家庭", "困难户"), ("残疾", "残疾人"), ("困境儿童", "困境儿童"))
+_PARTY_WORDS = ("中共党员", "中共预备党员", "预备党员", "党员")
+_ADDRESS = (
+    re.compile(r"(\w+?)(?:号楼|栋|幢|号)(\w+?)(?:单元|单)(\w+?)(?:室|号|房)?$"),
+    re.compile(r"(\w+)-(\w+)-(\w+)$"),
+)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+class RosterError(Exception):
+    """The file cannot be read as a roster; nothing was changed."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class ImportCancelled(Exception):
+    """The worker cancelled a long import; the transaction is rolled back."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet as read: ``rows[i]`` is spreadsheet row i + 1."""
+
+    name: str
+    rows: list[list[Any]]
+
+
+@dataclass
+class SheetLayout:
+    """Where the header is and which column holds which field.
+
+    ``building`` is the building a sheet stands for ("一栋一表": a sheet
+    named 3栋), used when the rows carry no building of their own.
+    """
+
+    sheet: Sheet
+    header_row: int  # 0-based index into sheet.rows
+    columns: dict[str, int]
+    building: str = ""
+
+    @property
+    def headers(self) -> list[str]:
+        row = self.sheet.rows[self.header_row] if self.sheet.rows else []
+        return [_text(cell) for cell in row]
+
+
+# ------------------------------------------------------------------ reading
+
+
+def read_workbook(path: Path) -> list[Sheet]:
+    """Every sheet of an Excel or WPS file, as values.
+
+    Raises:
+        RosterError: not a spreadsheet, damaged, or protected by a password.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise RosterError(f"{path.name} 不是表格文件。请选择 Excel 或 WPS 表格（.xlsx、.xls、.et）。")
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    try:
+        with open(path, "rb") as file:
+            workbook = CalamineWorkbook.from_filelike(file)
+            sheets = [
+                Sheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                for name in workbook.sheet_names
+            ]
+    except PasswordError as error:
+        raise RosterError(f"{path.name} 设置了打开密码。请在 Excel 或 WPS 中取消密码，另存后再导入。",
+                          str(error)) from error
+    except OSError as error:
+        raise RosterError(f"无法打开 {path.name}：{error.strerror or error}", str(error)) from error
+    except Exception as error:  # calamine raises its own errors for damaged or unknown files
+        raise RosterError(
+            f"无法读取 {path.name}：文件可能已损坏，或是本程序不认识的格式。"
+            "请在 Excel 或 WPS 中打开它，另存为 .xlsx 后再导入。",
+            str(error),
+        ) from error
+    if not any(sheet.rows for sheet in sheets):
+        raise RosterError(f"{path.name} 里没有任何内容。")
+    return sheets
+
+
+def _text(value: Any) -> str:
+    """A cell as clean text: integral numbers without ".0", dates as 1956-03-02."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, dt.date):
+        return f"{value:%Y-%m-%d}"
+    text = unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _header_key(value: Any) -> str:
+    return re.sub(r"[\s*＊:：]", "", _text(value))
+
+
+def match_columns(headers: Sequence[Any]) -> dict[str, int]:
+    """Field -> column index, from the header texts (exact names first, then names containing one)."""
+    keys = [_header_key(h) for h in headers]
+    columns: dict[str, int] = {}
+    for exact in (True, False):
+        for field_key, (_label, synonyms) in FIELDS.items():
+            if field_key in columns:
+                continue
+            for index, key in enumerate(keys):
+                if not key or index in columns.values():
+                    continue
+                if (key in synonyms) if exact else any(s in key for s in synonyms if len(s) > 1):
+                    columns[field_key] = index
+                    break
+    return columns
+
+
+def detect_layout(sheet: Sheet) -> SheetLayout | None:
+    """Find the header row among the first rows (title rows above it are skipped).
+
+    None when no row has a 姓名 column.
+    """
+    best: tuple[int, int, dict[str, int]] | None = None
+    for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        columns = match_columns(row)
+        if "name" not in columns:
+            continue
+        if best is None or len(columns) > best[1]:
+            best = (index, len(columns), columns)
+    if best is None:
+        return None
+    building = re.fullmatch(r"(\w+?)(?:号楼|栋|幢|楼)", _text(sheet.name).replace(" ", ""))
+    return SheetLayout(sheet, best[0], best[2], building.group(1).upper() if building else "")
+
+
+# ------------------------------------------------------------------ one row
+
+
+@dataclass
+class RowResult:
+    """What happens to one spreadsheet row."""
+
+    sheet: str
+    line: int  # the row number as the spreadsheet shows it
+    status: str
+    reason: str
+    where: str = ""  # "第5行", or "3栋 第5行" when several sheets are imported
+    name: str = ""
+    place: str = ""
+    id_masked: str = ""
+    raw: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    rows: list[RowResult]
+    households_created: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+    def summary(self) -> str:
+        return (f"新增 {self.count(NEW)}, 更新 {self.count(UPDATE)}, "
+                f"跳过 {self.count(SKIP)}, 错误 {self.count(ERROR)}")
+
+
+def _cell(row: Sequence[Any], columns: dict[str, int], key: str) -> Any:
+    index = columns.get(key)
+    return row[index] if index is not None and index < len(row) else None
+
+
+def _id_cell(value: Any) -> tuple[str, str | None]:
+    """(ID number text, error). A number of 15+ digits has lost digits in Excel."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if abs(value) >= 1e14:
+            return "", ("身份证号在表格里被存成了数字，后几位已经丢失。"
+                        "请把这一列设成“文本”格式，重新填写号码后再导入")
+        return _text(value), None
+    return _text(value).replace(" ", ""), None
+
+
+def _date_cell(value: Any) -> tuple[str, str]:
+    """(date text for parse_date, remark). Excel serials and year-month dates are understood."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value:%Y-%m-%d}", ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return f"{_EXCEL_EPOCH + dt.timedelta(days=int(value)):%Y-%m-%d}", ""
+    text = _text(value)
+    month_only = re.fullmatch(r"(\d{4})[-./年](\d{1,2})月?", text)
+    if month_only:
+        return f"{month_only.group(1)}-{month_only.group(2)}-1", "出生日期只有年月，按当月1日记"
+    return text, ""
+
+
+def _place(row: Sequence[Any], layout: SheetLayout) -> tuple[str, str, str] | None:
+    columns = layout.columns
+    building = _text(_cell(row, columns, "building")) or layout.building
+    unit = _text(_cell(row, columns, "unit"))
+    room = _text(_cell(row, columns, "room"))
+    text = _text(_cell(row, columns, "address")).replace(" ", "")
+    if text and not (building and unit and room):
+        for pattern in _ADDRESS:
+            found = pattern.search(text)
+            if found:
+                building, unit, room = found.groups()
+                break
+    parts = [re.sub(r"(号楼|栋|幢|楼|单元|室)$", "", part).upper() for part in (building, unit, room)]
+    if not all(parts):
+        return None
+    return parts[0], parts[1], parts[2]
+
+
+def _relation(value: str, name_header: str) -> str:
+    if not value:
+        return HEAD if name_header == "户主姓名" else ""
+    return _RELATIONS.get(value, "其他")
+
+
+def _care_tags(*texts: str) -> list[str]:
+    found = {tag for text in texts for word, tag in _CARE_WORDS if word in text}
+    found.update(tag for text in texts for tag in CARE_TAGS if tag in text)
+    return [tag for tag in CARE_TAGS if tag in found]
+
+
+def _party(politics: str, category: str) -> tuple[str, str]:
+    """(党员类别, remark)."""
+    if category:
+        match = next((c for c in PARTY_CATEGORIES if c in category or category in c), None)
+        if match:
+            return match, ""
+        return category, ""  # wrong words: check_fields names it
+    if any(word in politics for word in _PARTY_WORDS):
+        return "直管党员", "党员类别未填，按直管党员记，可在程序中修改"
+    return "", ""
+
+
+@dataclass
+class _Parsed:
+    data: ResidentInput
+    place: tuple[str, str, str] | None
+    errors: dict[str, str]
+    remarks: list[str]
+    given: set[str]  # fields the roster gives a value for
+
+
+def _parse(row: Sequence[Any], layout: SheetLayout) -> _Parsed:
+    columns = layout.columns
+    text = {key: _text(_cell(row, columns, key)) for key in FIELDS}
+    errors: dict[str, str] = {}
+    remarks: list[str] = []
+    id_number, id_error = _id_cell(_cell(row, columns, "id_number"))
+    if id_error:
+        errors["id_number"] = id_error
+    birth, remark = _date_cell(_cell(row, columns, "birth_date"))
+    if remark:
+        remarks.append(remark)
+    moved_in, _ = _date_cell(_cell(row, columns, "moved_in_on"))
+    party, remark = _party(text["politics"], text["party_category"])
+    if remark:
+        remarks.append(remark)
+    name_header = layout.headers[columns["name"]] if "name" in columns else ""
+    gender = {"男性": "男", "女性": "女"}.get(text["gender"], text["gender"])
+    data = ResidentInput(
+        name=text["name"],
+        household_id=None,
+        gender=gender,
+        birth_date=birth,
+        id_number=id_number,
+        phone=text["phone"],
+        relation=_relation(text["relation"], name_header) or "其他",
+        party_category=party,
+        roles=[role for role in ROLES if role in text["roles"]],
+        care_tags=_care_tags(text["care_tags"], text["note"]),
+        moved_in_on=moved_in,
+        note=text["note"],
+    )
+    given = {key for key, value in text.items() if value}
+    if party:
+        given.add("party_category")
+    if name_header == "户主姓名":
+        given.add("relation")
+    return _Parsed(data, _place(row, layout), errors, remarks, given)
+
+
+# ------------------------------------------------------------------ importing
+
+
+def _form_of(resident: Resident) -> ResidentInput:
+    """An existing resident as a roster row would give it (to lay the roster's values over)."""
+    return ResidentInput(
+        name=resident.name,
+        household_id=resident.household_id,
+        gender=resident.gender,
+        birth_date=f"{resident.birth_date:%Y-%m-%d}" if resident.birth_date else "",
+        id_number=None,
+        phone=resident.phone or "",
+        relation=resident.relation,
+        party_category=resident.party_category or "",
+        roles=[r for r in resident.roles.split(",") if r],
+        care_tags=[t for t in resident.care_tags.split(",") if t],
+        moved_in_on=f"{resident.moved_in_on:%Y-%m-%d}" if resident.moved_in_on else "",
+        note=resident.note,
+    )
+
+
+_COMPARED = ("name", "gender", "birth_date", "id_number", "phone", "household_id", "relation",
+             "party_category", "roles", "care_tags", "moved_in_on", "note")
+
+
+def _changes(resident: Resident, values: CleanResident) -> list[str]:
+    changed = []
+    for key in _COMPARED:
+        if getattr(resident, key) != getattr(values, key):
+            changed.append(LABELS.get(key, "住户") if key != "household_id" else "住户")
+    return changed
+
+
+class _Compound:
+    """The compound as the import sees it: lookups in memory, households created as needed."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.buildings = {b.number: b for b in session.scalars(select(Building))}
+        self.units = {(u.building_id, u.number): u for u in session.scalars(select(Unit))}
+        self.households: dict[tuple[str, str, str], int] = {}
+        for household_id, building, unit, room in session.execute(
+            select(Household.id, Building.number, Unit.number, Household.room)
+            .join(Unit, Unit.id == Household.unit_id)
+            .join(Building, Building.id == Unit.building_id)
+        ):
+            self.households[(building, unit, room)] = household_id
+        self.created = 0
+
+    def household(self, place: tuple[str, str, str]) -> int:
+        existing = self.households.get(place)
+        if existing is not None:
+            return existing
+        building_no, unit_no, room = place
+        building = self.buildings.get(building_no)
+        if building is None:
+            building = Building(number=building_no, sort_key=sort_key(building_no), note="")
+            self.session.add(building)
+            self.session.flush()
+            self.buildings[building_no] = building
+        unit = self.units.get((building.id, unit_no))
+        if unit is None:
+            unit = Unit(building_id=building.id, number=unit_no, sort_key=sort_key(unit_no))
+            self.session.add(unit)
+            self.session.flush()
+            self.units[(building.id, unit_no)] = unit
+        household = Household(unit_id=unit.id, room=room, room_sort=sort_key(room), note="")
+        self.session.add(household)
+        self.session.flush()
+        self.households[place] = household.id
+        self.created += 1
+        return household.id
+
+
+Progress = Callable[[int, int], bool]
+
+
+def import_roster(session: Session, staff_id: int, layouts: Sequence[SheetLayout], source: str,
+                  progress: Progress | None = None, today: dt.date | None = None) -> ImportResult:
+    """Import the rows of the given sheets into the session's transaction.
+
+    Valid rows are written, wrong ones reported; one audit entry records the
+    import. Call it in a transaction that is rolled back to get a preview.
+    ``progress(done, total)`` returning False cancels (raises ImportCancelled).
+    """
+    today = today or dt.date.today()
+    compound = _Compound(session)
+    by_id_number: dict[str, Resident] = {}
+    by_name: dict[tuple[str, int], Resident] = {}
+    heads: dict[int, tuple[int, str]] = {}
+    for resident in session.scalars(select(Resident)):
+        if resident.id_number:
+            by_id_number[resident.id_number] = resident
+        if resident.moved_out_on is None or (resident.name, resident.household_id) not in by_name:
+            by_name[(resident.name, resident.household_id)] = resident
+        if resident.relation == HEAD and resident.moved_out_on is None:
+            heads[resident.household_id] = (resident.id, resident.name)
+
+    total = sum(max(len(layout.sheet.rows) - layout.header_row - 1, 0) for layout in layouts)
+    done = 0
+    seen: dict[object, str] = {}
+    results: list[RowResult] = []
+    created_ids: list[Resident] = []
+    updated_ids: list[int] = []
+    for layout in layouts:
+        for index in range(layout.header_row + 1, len(layout.sheet.rows)):
+            done += 1
+            if progress is not None and done % 200 == 0 and not progress(done, total):
+                raise ImportCancelled()
+            raw = layout.sheet.rows[index]
+            line = index + 1
+            where = f"第{line}行" if len(layouts) == 1 else f"{layout.sheet.name} 第{line}行"
+            result = RowResult(layout.sheet.name, line, SKIP, "", where, raw=list(raw))
+            results.append(result)
+            if not any(_text(cell) for cell in raw):
+                result.reason = "空行"
+                continue
+            parsed = _parse(raw, layout)
+            _import_row(session, parsed, result, compound, by_id_number, by_name, heads, seen,
+                        created_ids, updated_ids, today)
+    session.flush()
+    outcome = ImportResult(results, compound.created)
+    audit.record(
+        session, staff_id, "import", "roster", None,
+        f"导入居民花名册 {source}：{outcome.summary()}",
+        after={"file": source, "created": [r.id for r in created_ids], "updated": updated_ids,
+               "households_created": compound.created},
+    )
+    if progress is not None:
+        progress(total, total)
+    return outcome
+
+
+def _import_row(session: Session, parsed: _Parsed, result: RowResult, compound: _Compound,
+                by_id_number: dict[str, Resident], by_name: dict[tuple[str, int], Resident],
+                heads: dict[int, tuple[int, str]], seen: dict[object, str],
+                created: list[Resident], updated: list[int], today: dt.date) -> None:
+    data = parsed.data
+    result.name = clean(data.name)
+    result.place = address(*parsed.place) if parsed.place else ""
+    errors = dict(parsed.errors)
+    if parsed.place is None:
+        errors["household"] = "缺少住址：需要楼栋、单元、房号，或“3栋2单元501”这样的住址"
+
+    # Check the row on its own first; its household is only created when the row is good.
+    probe, field_errors = check_fields(dataclasses.replace(data, household_id=1), today)
+    for field_key, message in field_errors.items():
+        errors.setdefault(field_key, message)
+    id_number = probe.id_number if "id_number" not in errors else None
+    result.id_masked = mask_id_number(id_number)
+
+    person: object = id_number or (result.name, parsed.place)
+    if not errors and person in seen:
+        result.reason = f"与{seen[person]}是同一人，只导入一次"
+        return
+    existing_household = compound.households.get(parsed.place) if parsed.place else None
+    match = by_id_number.get(id_number) if id_number else None
+    if match is None and existing_household is not None:
+        match = by_name.get((result.name, existing_household))
+        if match is not None and id_number and match.id_number and match.id_number != id_number:
+            match = None  # same name, another person
+    if errors:
+        result.status, result.reason = ERROR, _reason(errors)
+        return
+
+    assert parsed.place is not None
+    household_id = compound.household(parsed.place)
+    if match is None:
+        values, more = check_fields(dataclasses.replace(data, household_id=household_id), today)
+    else:
+        merged = _form_of(match)
+        for name in parsed.given & set(_COMPARED):
+            setattr(merged, name, getattr(data, name))
+        merged.household_id = household_id
+        merged.id_number = id_number if id_number else None
+        values, more = check_fields(merged, today, match.id_number, editing=True)
+    if values.relation == HEAD and "relation" not in more:
+        head = heads.get(household_id)
+        if head is not None and (match is None or head[0] != match.id):
+            more["relation"] = head_taken(head[1])
+    if more:
+        result.status, result.reason = ERROR, _reason(more)
+        return
+    seen[person] = result.where
+    remarks = "；".join(parsed.remarks)
+    if match is None:
+        resident = Resident(moved_out_reason="")
+        apply(resident, values)
+        session.add(resident)
+        created.append(resident)
+        if values.id_number:
+            by_id_number[values.id_number] = resident
+        by_name[(values.name, household_id)] = resident
+        result.status, result.reason = NEW, remarks
+    else:
+        changed = _changes(match, values)
+        if not changed:
+            result.reason = "与已登记的信息相同"
+            return
+        apply(match, values)
+        updated.append(match.id)
+        result.status = UPDATE
+        result.reason = "改了：" + "、".join(dict.fromkeys(changed)) + (f"；{remarks}" if remarks else "")
+    if values.relation == HEAD:
+        heads[household_id] = (match.id if match else -len(created), values.name)
+
+
+def _reason(errors: dict[str, str]) -> str:
+    labels = {**LABELS, **FIELD_LABELS, "household": "住址"}
+    return "；".join(f"{labels.get(key, key)}：{message}" for key, message in errors.items())
+
+
+def layouts_for(sheets: Sequence[Sheet], sheet_name: str | None = None) -> list[SheetLayout]:
+    """The sheets to import: the one named, or every sheet that has a roster in it.
+
+    Raises:
+        RosterError: the named sheet is missing, or no sheet has a 姓名 column.
+    """
+    chosen = [s for s in sheets if s.name == sheet_name] if sheet_name else list(sheets)
+    if sheet_name and not chosen:
+        names = "、".join(s.name for s in sheets)
+        raise RosterError(f"没有名为“{sheet_name}”的工作表。这个文件里有：{names}")
+    layouts = [layout for layout in map(detect_layout, chosen) if layout is not None]
+    if not layouts:
+        raise RosterError(f"在前{HEADER_SEARCH_ROWS}行里没有找到表头：至少要有“姓名”一列。")
+    return layouts
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _workbook() -> Any:
+    from openpyxl import Workbook
+
+    return Workbook()
+
+
+def _save(workbook: Any, path: Path) -> None:
+    try:
+        workbook.save(path)
+    except OSError as error:
+        raise RosterError(f"无法保存 {Path(path).name}：{error.strerror or error}。"
+                          "文件可能正在 Excel 或 WPS 中打开，或者磁盘已满。", str(error)) from error
+
+
+def _write_rows(sheet: Any, header: Sequence[str], rows: Iterable[Sequence[Any]],
+                text_columns: Iterable[int] = ()) -> None:
+    """Rows into a sheet; text columns stay text (phone and ID numbers keep every digit)."""
+    from openpyxl.styles import Font
+
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    text_set = set(text_columns)
+    for values in rows:
+        sheet.append(list(values))
+        for column in text_set:
+            cell = sheet.cell(row=sheet.max_row, column=column + 1)
+            cell.number_format = "@"
+    for index, title in enumerate(header):
+        letter = sheet.cell(row=1, column=index + 1).column_letter
+        sheet.column_dimensions[letter].width = max(8, min(24, len(title) * 2 + 4))
+    sheet.freeze_panes = "A2"
+
+
+EXPORT_FIELDS = ("name", "gender", "birth_date", "id_number", "phone", "building", "unit", "room",
+                 "relation", "party_category", "roles", "care_tags", "moved_in_on", "note")
+
+
+def export_rows(session: Session, query: ResidentQuery) -> list[tuple[str, list[Any]]]:
+    """(building, row) for the residents the query finds, in its order."""
+    ids = find_ids(session, query)
+    residents = {r.id: r for r in session.scalars(select(Resident).where(Resident.id.in_(ids)))} if ids else {}
+    places = dict(
+        (household_id, (b, u, room)) for household_id, b, u, room in session.execute(
+            select(Household.id, Building.number, Unit.number, Household.room)
+            .join(Unit, Unit.id == Household.unit_id).join(Building, Building.id == Unit.building_id)
+        )
+    )
+    rows = []
+    for resident_id in ids:
+        r = residents[resident_id]
+        building, unit, room = places[r.household_id]
+        rows.append((building, [
+            r.name, r.gender, r.birth_date, r.id_number or "", r.phone or "", building, unit, room,
+            r.relation, r.party_category or "", r.roles.replace(",", "、"), r.care_tags.replace(",", "、"),
+            r.moved_in_on, r.note,
+        ]))
+    return rows
+
+
+def export_residents(session: Session, query: ResidentQuery, path: Path, per_building: bool = False) -> int:
+    """Write the residents the query finds to an .xlsx roster; returns how many.
+
+    Phone and ID numbers are text cells, so Excel keeps every digit; the file
+    imports back to the same roster.
+    """
+    rows = export_rows(session, query)
+    workbook = _workbook()
+    header = [FIELD_LABELS[key] for key in EXPORT_FIELDS]
+    text_columns = [EXPORT_FIELDS.index(key) for key in ("id_number", "phone", "building", "unit", "room")]
+    groups: dict[str, list[list[Any]]] = {}
+    if per_building:
+        for building, row in rows:
+            groups.setdefault(f"{building}栋", []).append(row)
+    else:
+        groups["居民花名册"] = [row for _building, row in rows]
+    first = True
+    for title, group in (groups or {"居民花名册": []}).items():
+        sheet = workbook.active if first else workbook.create_sheet()
+        first = False
+        sheet.title = title[:31]
+        _write_rows(sheet, header, group, text_columns)
+        for row in sheet.iter_rows(min_row=2):
+            for key in ("birth_date", "moved_in_on"):
+                row[EXPORT_FIELDS.index(key)].number_format = "yyyy-mm-dd"
+    _save(workbook, path)
+    return len(rows)
+
+
+def save_rejects(result: ImportResult, layouts: Sequence[SheetLayout], path: Path) -> int:
+    """The rows with errors, as they were, with a 错误原因 column, to fix and import again."""
+    workbook = _workbook()
+    first = True
+    count = 0
+    for layout in layouts:
+        bad = [r for r in result.rows if r.status == ERROR and r.sheet == layout.sheet.name]
+        if not bad:
+            continue
+        sheet = workbook.active if first else workbook.create_sheet()
+        first = False
+        sheet.title = layout.sheet.name[:31]
+        headers = layout.headers
+        width = max([len(headers)] + [len(r.raw) for r in bad])
+        header = headers + [""] * (width - len(headers)) + ["错误原因"]
+        id_column = layout.columns.get("id_number")
+        text_columns = [c for c in (id_column, layout.columns.get("phone")) if c is not None]
+        _write_rows(sheet, header, (
+            [_keep(v, i in text_columns) for i, v in enumerate(r.raw + [None] * (width - len(r.raw)))]
+            + [r.reason] for r in bad
+        ), text_columns)
+        count += len(bad)
+    if first:
+        workbook.active.title = "错误行"
+        workbook.active.append(["没有错误行"])
+    _save(workbook, path)
+    return count
+
+
+def _keep(value: Any, as_text: bool) -> Any:
+    if as_text and value not in (None, ""):
+        return _text(value) if not isinstance(value, float) or value.is_integer() else value
+    return None if value == "" else value
+
