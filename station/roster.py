@@ -357,8 +357,9 @@ def _parse(row: Sequence[Any], layout: SheetLayout) -> _Parsed:
         note=text["note"],
     )
     given = {key for key, value in text.items() if value}
-    if party:
-        given.add("party_category")
+    for key in ("party_category", "care_tags", "roles"):
+        if getattr(data, key):
+            given.add(key)
     if name_header == "户主姓名":
         given.add("relation")
     return _Parsed(data, _place(row, layout), errors, remarks, given)
