@@ -12,6 +12,7 @@ from db.engine import Database
 from station import APP_TITLE, __version__, onboarding
 from ui import icons
 from ui.residents_tab import ResidentsTab
+from ui.roster_dialogs import ExportDialog, RosterImportDialog, open_roster
 
 
 class MainWindow(QMainWindow):
@@ -50,6 +51,13 @@ class MainWindow(QMainWindow):
         new_household.triggered.connect(lambda: self._show_residents().add_household())
         file_menu.addAction(new_household)
         file_menu.addSeparator()
+        self.import_action = QAction(icons.icon("fa5s.file-import"), "导入居民花名册(&I)…", self)
+        self.import_action.triggered.connect(lambda: self.import_roster())
+        file_menu.addAction(self.import_action)
+        self.export_action = QAction(icons.icon("fa5s.file-export"), "导出居民名单(&E)…", self)
+        self.export_action.triggered.connect(lambda: self.export_residents())
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
         open_folder = QAction(icons.icon("fa5s.folder-open"), "打开数据文件夹(&D)", self)
         open_folder.triggered.connect(self.open_data_folder)
         file_menu.addAction(open_folder)
@@ -73,6 +81,17 @@ class MainWindow(QMainWindow):
     def _show_residents(self) -> ResidentsTab:
         self.tabs.setCurrentWidget(self.residents)
         return self.residents
+
+    def import_roster(self, path: str | None = None) -> RosterImportDialog | None:
+        dialog = open_roster(self, self._db, self.staff_id, path)
+        if dialog is not None:
+            dialog.imported.connect(self.residents.records_changed)
+        return dialog
+
+    def export_residents(self) -> ExportDialog:
+        dialog = ExportDialog(self._db, self.residents.model.query, self)
+        dialog.open()
+        return dialog
 
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._data_dir)))

@@ -204,6 +204,10 @@ class ResidentsTab(QWidget):
         dialog.open()
         return dialog
 
+    def records_changed(self) -> None:
+        """Residents or households changed elsewhere (an import): show them afresh."""
+        self._changed()
+
     def _changed(self, select: int | None = None) -> None:
         self.reload_tree()
         self.model.refresh()

@@ -15,6 +15,7 @@ from station.residents import ResidentQuery, ResidentRow
 
 Index = QModelIndex | QPersistentModelIndex
 _MOVED_OUT = QBrush(QColor("#8a8a8a"))
+_ERROR = QBrush(QColor("#c0392b"))
 
 
 class _Table(QAbstractTableModel):
@@ -49,13 +50,16 @@ class SimpleTableModel(_Table):
         self._rows: list[tuple[Any, ...]] = []
         self._ids: list[Any] = []
         self._grey: set[int] = set()
+        self._red: set[int] = set()
 
     def set_rows(self, rows: Sequence[Sequence[Any]], ids: Sequence[Any] | None = None,
-                 grey: Sequence[int] = ()) -> None:
+                 grey: Sequence[int] = (), red: Sequence[int] = ()) -> None:
+        """Replace the rows; ``grey`` rows are shown dimmed (moved out, skipped), ``red`` ones as errors."""
         self.beginResetModel()
         self._rows = [tuple(row) for row in rows]
         self._ids = list(ids) if ids is not None else [None] * len(self._rows)
         self._grey = set(grey)
+        self._red = set(red)
         self.endResetModel()
 
     def _row_count(self) -> int:
@@ -69,8 +73,11 @@ class SimpleTableModel(_Table):
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.UserRole:
             return self._ids[index.row()]
-        if role == Qt.ItemDataRole.ForegroundRole and index.row() in self._grey:
-            return _MOVED_OUT
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if index.row() in self._red:
+                return _ERROR
+            if index.row() in self._grey:
+                return _MOVED_OUT
         return None
 
     def id_at(self, row: int) -> Any:
