@@ -6,6 +6,7 @@ pypinyin takes a third of a second to import, so it is loaded on first use
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 MAX_VARIANTS = 4
@@ -19,6 +20,7 @@ SURNAME_READINGS = {
 }
 
 
+@functools.lru_cache(maxsize=8192)
 def _syllables(char: str, heteronym: bool) -> list[str]:
     from pypinyin import Style, pinyin
 
@@ -28,22 +30,28 @@ def _syllables(char: str, heteronym: bool) -> list[str]:
     return list(dict.fromkeys(r for r in readings[0] if r))
 
 
+@functools.lru_cache(maxsize=8192)
+def _given_name(text: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default", v_to_u=False)
+    return [syllable.lower() for syllable in syllables if syllable.isalnum()]
+
+
+@functools.lru_cache(maxsize=4096)
 def search_keys(name: str) -> str:
     """Space-separated search keys: initials and full pinyin of each reading.
 
     The surname may have several readings (曾 zeng/ceng, 单 shan/dan), so each
     is kept; ü is written both v and u (吕 lv, lu), as people type either.
     """
-    from pypinyin import Style, lazy_pinyin
-
     name = unicodedata.normalize("NFKC", name).strip()
     if not name:
         return ""
-    first = _syllables(name[0], heteronym=True) or [""]
+    first = list(_syllables(name[0], heteronym=True)) or [""]
     if name[0] in SURNAME_READINGS:
         first = list(dict.fromkeys([SURNAME_READINGS[name[0]], *first]))
-    rest = lazy_pinyin(name[1:], style=Style.NORMAL, errors="default", v_to_u=False)
-    rest = [syllable.lower() for syllable in rest if syllable.isalnum()]
+    rest = _given_name(name[1:])
     keys: list[str] = []
     for surname in first[:MAX_VARIANTS]:
         syllables = [surname, *rest]

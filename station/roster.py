@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Building, Household, Resident, Unit
@@ -122,6 +122,11 @@ class SheetLayout:
         row = self.sheet.rows[self.header_row] if self.sheet.rows else []
         return [_text(cell) for cell in row]
 
+    def header_of(self, field_key: str) -> str:
+        index = self.columns.get(field_key)
+        row = self.sheet.rows[self.header_row] if self.sheet.rows else []
+        return _text(row[index]) if index is not None and index < len(row) else ""
+
 
 # ------------------------------------------------------------------ reading
 
@@ -162,8 +167,10 @@ def read_workbook(path: Path) -> list[Sheet]:
 
 def _text(value: Any) -> str:
     """A cell as clean text: integral numbers without ".0", dates as 1956-03-02."""
-    if value is None:
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        return " ".join(unicodedata.normalize("NFKC", value).split())
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
@@ -172,8 +179,7 @@ def _text(value: Any) -> str:
         return f"{value:%Y-%m-%d}"
     if isinstance(value, dt.date):
         return f"{value:%Y-%m-%d}"
-    text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(unicodedata.normalize("NFKC", str(value)).split())
 
 
 def _header_key(value: Any) -> str:
@@ -340,7 +346,7 @@ def _parse(row: Sequence[Any], layout: SheetLayout) -> _Parsed:
     party, remark = _party(text["politics"], text["party_category"])
     if remark:
         remarks.append(remark)
-    name_header = layout.headers[columns["name"]] if "name" in columns else ""
+    name_header = layout.header_of("name")
     gender = {"男性": "男", "女性": "女"}.get(text["gender"], text["gender"])
     data = ResidentInput(
         name=text["name"],
@@ -403,8 +409,9 @@ class _Compound:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.buildings = {b.number: b for b in session.scalars(select(Building))}
-        self.units = {(u.building_id, u.number): u for u in session.scalars(select(Unit))}
+        self.buildings = {number: bid for bid, number in session.execute(select(Building.id, Building.number))}
+        self.units = {(building_id, number): uid for uid, building_id, number in
+                      session.execute(select(Unit.id, Unit.building_id, Unit.number))}
         self.households: dict[tuple[str, str, str], int] = {}
         for household_id, building, unit, room in session.execute(
             select(Household.id, Building.number, Unit.number, Household.room)
@@ -418,25 +425,35 @@ class _Compound:
         existing = self.households.get(place)
         if existing is not None:
             return existing
+        # Plain inserts on the connection: adding ORM objects would flush every pending
+        # resident each time a household is created.
         building_no, unit_no, room = place
-        building = self.buildings.get(building_no)
-        if building is None:
-            building = Building(number=building_no, sort_key=sort_key(building_no), note="")
-            self.session.add(building)
-            self.session.flush()
-            self.buildings[building_no] = building
-        unit = self.units.get((building.id, unit_no))
-        if unit is None:
-            unit = Unit(building_id=building.id, number=unit_no, sort_key=sort_key(unit_no))
-            self.session.add(unit)
-            self.session.flush()
-            self.units[(building.id, unit_no)] = unit
-        household = Household(unit_id=unit.id, room=room, room_sort=sort_key(room), note="")
-        self.session.add(household)
-        self.session.flush()
-        self.households[place] = household.id
+        connection = self.session.connection()
+        building_id = self.buildings.get(building_no)
+        if building_id is None:
+            building_id = self._insert(connection, Building, number=building_no, sort_key=sort_key(building_no),
+                                       note="")
+            self.buildings[building_no] = building_id
+        unit_id = self.units.get((building_id, unit_no))
+        if unit_id is None:
+            unit_id = self._insert(connection, Unit, building_id=building_id, number=unit_no,
+                                   sort_key=sort_key(unit_no))
+            self.units[(building_id, unit_no)] = unit_id
+        household_id = self._insert(connection, Household, unit_id=unit_id, room=room, room_sort=sort_key(room),
+                                    note="")
+        self.households[place] = household_id
         self.created += 1
-        return household.id
+        return household_id
+
+    _statements: dict[Any, Any] = {}
+
+    @classmethod
+    def _insert(cls, connection: Any, model: Any, **values: Any) -> int:
+        statement = cls._statements.get(model)
+        if statement is None:  # one statement per table, compiled once
+            statement = cls._statements[model] = insert(model.__table__)
+        result = connection.execute(statement, values)
+        return int(result.inserted_primary_key[0])
 
 
 Progress = Callable[[int, int], bool]
@@ -532,8 +549,9 @@ def _import_row(session: Session, parsed: _Parsed, result: RowResult, compound: 
 
     assert parsed.place is not None
     household_id = compound.household(parsed.place)
+    more: dict[str, str] = {}
     if match is None:
-        values, more = check_fields(dataclasses.replace(data, household_id=household_id), today)
+        values = dataclasses.replace(probe, household_id=household_id)
     else:
         merged = _form_of(match)
         for name in parsed.given & set(_COMPARED):
