@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,8 +72,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def history(session: Session, entity: str, entity_id: int, labels: dict[str, str]) -> list[HistoryItem]:
-    """A record's history, newest first, with field-by-field changes labelled in Chinese."""
+def history(session: Session, entity: str, entity_id: int, labels: dict[str, str],
+            shown: dict[str, Callable[[str], str]] | None = None) -> list[HistoryItem]:
+    """A record's history, newest first, with field-by-field changes labelled in Chinese.
+
+    ``shown`` gives, per field, how a value is shown (masking a phone number).
+    """
+    shown = shown or {}
     rows = session.execute(
         select(AuditEntry, Staff.name)
         .outerjoin(Staff, Staff.id == AuditEntry.staff_id)
@@ -83,8 +89,11 @@ def history(session: Session, entity: str, entity_id: int, labels: dict[str, str
     for entry, staff_name in rows:
         before = json.loads(entry.before) if entry.before else {}
         after = json.loads(entry.after) if entry.after else {}
+        def show(key: str, value: Any) -> str:
+            return _text(shown[key](value) if key in shown and value else value)
+
         changes = tuple(
-            Change(labels.get(key, key), _text(before.get(key)), _text(after.get(key)))
+            Change(labels.get(key, key), show(key, before.get(key)), show(key, after.get(key)))
             for key in labels
             if (key in before or key in after) and before.get(key) != after.get(key)
         )

@@ -21,7 +21,14 @@ _NUMBER = re.compile(r"[0-9A-Za-z]{1,8}")
 
 
 def _number(value: str, suffix: re.Pattern[str]) -> str:
-    return suffix.sub("", clean(value).replace(" ", "")).upper()
+    """3号楼 -> 3, 2单元 -> 2, 0501室 -> 501: the number as the compound writes it."""
+    return normalize_number(suffix.sub("", clean(value).replace(" ", "")))
+
+
+def normalize_number(text: str) -> str:
+    """Upper-case letters; digits without leading zeros (0501 and 501 are one room)."""
+    text = text.upper()
+    return str(int(text)) if text.isdigit() else text
 
 
 def sort_key(number: str) -> int:

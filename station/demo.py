@@ -149,7 +149,8 @@ def generate(session: Session, staff_id: int, size: DemoSize = DemoSize(), seed:
             "roles": "",
             "care_tags": "",
             "note": "",
-            "moved_in_on": dt.date(rng.randrange(1995, today.year), rng.randrange(1, 13), 1),
+            # children born here moved in at birth
+            "moved_in_on": max(dt.date(rng.randrange(1995, today.year), rng.randrange(1, 13), 1), birth),
             "moved_out_on": None,
             "moved_out_reason": "",
         }
@@ -236,11 +237,12 @@ def generate(session: Session, staff_id: int, size: DemoSize = DemoSize(), seed:
 
     # A few have moved out (kept, marked).
     for row in rng.sample(residents, k=len(residents) // 50):
-        if row["relation"] != "户主" and not row["roles"]:
-            row["moved_out_on"] = today - dt.timedelta(days=rng.randrange(10, 700))
+        moved_out = today - dt.timedelta(days=rng.randrange(10, 700))
+        if row["relation"] != "户主" and not row["roles"] and row["birth_date"] < moved_out:
+            row["moved_out_on"] = moved_out
             row["moved_out_reason"] = rng.choice(("购房搬离", "随子女居住", "工作调动", "户籍迁出"))
-            if row["moved_out_on"] < row["moved_in_on"]:
-                row["moved_in_on"] = row["moved_out_on"] - dt.timedelta(days=365)
+            if moved_out < row["moved_in_on"]:
+                row["moved_in_on"] = max(row["birth_date"], moved_out - dt.timedelta(days=365))
 
     session.execute(insert(Resident), residents)
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Building, Household, Resident, Unit
 from station import audit
-from station.compound import address, household_label
+from station.compound import address, household_label, normalize_number
 from station.errors import NotFound, ValidationError
 from station.pinyin import search_keys
 from station.validation import (
@@ -124,6 +124,8 @@ def check_fields(
     errors: dict[str, str] = {}
 
     name = re.sub(r"\s+", " ", clean(data.name))
+    if re.search(r"[\u3400-\u9fff]", name):
+        name = name.replace(" ", "")  # 王 小明 is 王小明; spaces only separate Latin names
     if not name:
         errors["name"] = "请填写姓名"
     elif not _NAME.fullmatch(name):
@@ -139,12 +141,13 @@ def check_fields(
         except ValueError as error:
             errors["id_number"] = str(error)
 
+    on_file = "与已登记的身份证号不符；如果身份证号登记错了，请重新填写身份证号" if keep_id else ""
     gender = clean(data.gender)
-    if id_number and not keep_id and "id_number" not in errors:
+    if id_number and "id_number" not in errors:
         if not gender:
             gender = gender_from_id(id_number)
         elif gender != gender_from_id(id_number):
-            errors["gender"] = "性别与身份证号不符"
+            errors["gender"] = on_file.replace("不符", "中的性别不符", 1) if keep_id else "性别与身份证号不符"
     if gender not in GENDERS and "gender" not in errors:
         errors["gender"] = "请选择性别"
 
@@ -153,8 +156,9 @@ def check_fields(
         from_id = birth_date_from_id(id_number)
         if birth is None:
             birth = from_id
-        elif birth != from_id and not keep_id:
-            errors["birth_date"] = f"与身份证号中的出生日期（{from_id:%Y-%m-%d}）不符"
+        elif birth != from_id:
+            errors["birth_date"] = f"与身份证号中的出生日期（{from_id:%Y-%m-%d}）不符" + (
+                "；如果身份证号登记错了，请重新填写身份证号" if keep_id else "")
 
     phone: str | None = None
     if clean(data.phone):
@@ -175,6 +179,8 @@ def check_fields(
         errors["roles"] = "党员中心户须是党员"
 
     moved_in = _optional_date(data.moved_in_on, "moved_in_on", errors, today)
+    if moved_in and birth and moved_in < birth:
+        errors["moved_in_on"] = "入住日期不能早于出生日期"
 
     values = CleanResident(
         name=name,
@@ -403,7 +409,7 @@ def load_form(session: Session, resident_id: int) -> ResidentForm:
 def history(session: Session, resident_id: int) -> list[audit.HistoryItem]:
     """The resident's change history (修改记录), newest first."""
     _get(session, resident_id)
-    return audit.history(session, "resident", resident_id, LABELS)
+    return audit.history(session, "resident", resident_id, LABELS, shown={"phone": mask_phone})
 
 
 # ---------------------------------------------------------------- finding residents
@@ -421,7 +427,6 @@ GROUPS: dict[str, str] = {
 
 SORT_COLUMNS = ("name", "gender", "age", "address", "relation", "phone", "party", "roles", "care", "status")
 
-_ROOM_QUERY = re.compile(r"(\w+?)-(\w+?)(?:-(\w+))?")
 
 
 @dataclass(frozen=True)
@@ -447,25 +452,40 @@ def _households_where(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     )
 
 
-def _term_condition(term: str) -> ColumnElement[bool]:
-    """One search word: a room (3-2-501), digits (phone tail or room), pinyin, or a name.
+_ADDRESS_QUERY = re.compile(r"(\w+?)(?:号楼|栋|幢)(?:(\w+?)(?:单元|单)(\w*?)(?:室|号)?)?")
 
-    A room narrows as it is typed: "3-2" is building 3 unit 2, or building 3
-    rooms starting with 2; "3-2-50" is rooms 50x of that unit.
+
+def _place_parts(term: str) -> tuple[str, str, str] | None:
+    """(building, unit, room) typed as 3-2-501 or 3栋2单元501; parts may be missing or partial."""
+    found = _ADDRESS_QUERY.fullmatch(term)
+    if found:
+        building, unit, room = found.groups()
+        return building, unit or "", room or ""
+    parts = term.split("-")
+    if "-" in term and 2 <= len(parts) <= 3 and all(p.isalnum() for p in parts if p):
+        if len(parts) == 2:
+            # "3-2" is a unit; "3-501" (three characters or more) a room of building 3
+            return (parts[0], "", parts[1]) if len(parts[1]) >= 3 else (parts[0], parts[1], "")
+        return parts[0], parts[1], parts[2]
+    return None
+
+
+def _term_condition(term: str) -> ColumnElement[bool]:
+    """One search word: a place (3-2-501, 3栋2单元501), digits (phone tail or room), pinyin, or a name.
+
+    A room narrows as it is typed: "3-2-50" is rooms 50x of building 3 unit 2.
     """
-    room = _ROOM_QUERY.fullmatch(term)
-    if room and "-" in term:
-        building, unit, number = (part.upper() if part else part for part in room.groups())
-        if number is None:
-            return or_(
-                _households_where(Building.number == building, Unit.number == unit),
-                _households_where(Building.number == building, Household.room.like(f"{unit}%")),
-            )
-        return _households_where(
-            Building.number == building, Unit.number == unit, Household.room.like(f"{number}%")
-        )
+    place = _place_parts(term)
+    if place is not None:
+        building, unit, room = (normalize_number(part) if part else "" for part in place)
+        conditions: list[ColumnElement[bool]] = [Building.number == building]
+        if unit:
+            conditions.append(Unit.number == unit)
+        if room:
+            conditions.append(Household.room.like(f"{room}%"))
+        return _households_where(*conditions)
     if term.isdigit():
-        return or_(Resident.phone.like(f"%{term}"), _households_where(Household.room == term))
+        return or_(Resident.phone.like(f"%{term}"), _households_where(Household.room == normalize_number(term)))
     if term.isascii() and term.isalpha():
         return (" " + Resident.name_pinyin).like(f"% {term.lower()}%")
     return Resident.name.like(f"%{term}%")

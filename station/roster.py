@@ -532,6 +532,7 @@ def _import_row(session: Session, parsed: _Parsed, result: RowResult, compound: 
         errors.setdefault(field_key, message)
     id_number = probe.id_number if "id_number" not in errors else None
     result.id_masked = mask_id_number(id_number)
+    result.name = probe.name or result.name  # as it will be stored (王 小明 is 王小明)
 
     person: object = id_number or (result.name, parsed.place)
     if not errors and person in seen:

@@ -139,11 +139,15 @@ def mask_name(name: str) -> str:
 
 
 def mask_phone(phone: str | None) -> str:
-    """13812341234 -> 138****1234; landlines keep the last four digits."""
+    """13812341234 -> 138****1234; 029-88881234 -> 029-****1234 (an extension stays)."""
     if not phone:
         return ""
     if len(phone) == 11 and phone.isdigit():
         return f"{phone[:3]}****{phone[-4:]}"
+    parts = phone.split("-")
+    if len(parts) >= 2 and parts[0].startswith("0"):
+        number = parts[1]
+        return "-".join([parts[0], "*" * max(len(number) - 4, 0) + number[-4:], *parts[2:]])
     return "*" * max(len(phone) - 4, 0) + phone[-4:]
 
 

@@ -86,3 +86,8 @@ def test_liaison_must_be_a_party_member(database: Database, staff_id: int, house
             name="赵桂兰", household_id=household_id, gender="女"))
     with pytest.raises(ValidationError, match="须是在册的党员"), database.write() as session:
         compound.update_household(session, staff_id, household_id, "", resident)
+
+
+def test_leading_zeros_do_not_make_a_second_room(database: Database, staff_id: int, household_id: int) -> None:
+    with pytest.raises(ValidationError, match="已经登记过了"), database.write() as session:
+        compound.add_household(session, staff_id, HouseholdInput("03", "2", "0501"))

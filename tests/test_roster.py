@@ -94,8 +94,8 @@ def test_import_cleans_cells_and_writes_one_audit_entry(database: Database, staf
     with database.read() as session:
         people = {r.name: r for r in session.scalars(select(Resident))}
         audits = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()[audits_before:]
-    assert set(people) == {"张三明", "李 四", "钱七"}
-    zhang, li, qian = people["张三明"], people["李 四"], people["钱七"]
+    assert set(people) == {"张三明", "李四", "钱七"}
+    zhang, li, qian = people["张三明"], people["李四"], people["钱七"]
     assert (zhang.phone, zhang.birth_date, zhang.party_category, zhang.care_tags) == (
         "13812341234", dt.date(1956, 3, 2), "直管党员", "独居老人")
     assert (li.phone, li.birth_date, li.care_tags) == ("13900000111", dt.date(1960, 5, 6), "困难户")
@@ -112,7 +112,7 @@ def test_importing_again_updates_and_never_duplicates(database: Database, staff_
     changed = make_xlsx(tmp_path / "changed.xlsx", {"3栋": [
         HEADER,
         [1, "张三明", "男", "110105195603020015", 13999998888, None, 2, 501, None, None],
-        [2, "李 四", "男", None, None, None, 1, 101, None, "残疾"],  # no ID: matched by name and household
+        [2, "李四", "男", None, None, None, 1, 101, None, "残疾"],  # no ID: matched by name and household
     ]})
     result = run_import(database, staff_id, changed)
     assert [(row.status, row.reason) for row in result.rows] == [

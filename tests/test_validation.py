@@ -138,7 +138,9 @@ def test_mask_name(name: str, masked: str) -> None:
 
 def test_masks_for_phone_and_id() -> None:
     assert mask_phone("13812341234") == "138****1234"
-    assert mask_phone("029-88881234") == "********1234"
+    assert mask_phone("029-88881234") == "029-****1234"
+    assert mask_phone("0731-2288123-802") == "0731-***8123-802"
+    assert mask_phone("88881234") == "****1234"
     assert mask_phone(None) == ""
     assert mask_id_number("11010519491231002X") == "110105********002X"
 

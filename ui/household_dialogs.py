@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -130,6 +131,7 @@ class NewHouseholdDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("楼栋或单元还没有登记的，会一并新建。"))
         layout.addLayout(self.form)
@@ -165,7 +167,15 @@ class HouseholdViewDialog(QDialog):
         self.head = QLabel()
         self.liaison = QComboBox()
         self.liaison.setObjectName("liaison")
+        # Type a few characters of a name to find the party member among many.
+        self.liaison.setEditable(True)
+        self.liaison.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = self.liaison.completer()
+        if completer is not None:
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.note = QLineEdit()
+        self._saved: tuple[object, str] = (None, "")
         self.members_model = SimpleTableModel(("姓名", "与户主关系", "性别", "电话", "党员类别", "状态"), self)
         self.members = QTableView()
         self.members.setModel(self.members_model)
@@ -205,6 +215,7 @@ class HouseholdViewDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
+        """Read the household afresh: its details and its members."""
         with self._db.read() as session:
             view = compound.household_view(session, self._household_id)
             choices = compound.party_members(session)
@@ -219,6 +230,17 @@ class HouseholdViewDialog(QDialog):
             self.liaison.addItem(view.liaison, view.liaison_id)
         self.liaison.setCurrentIndex(max(0, self.liaison.findData(view.liaison_id)))
         self.note.setText(view.note)
+        self._saved = (self.liaison.currentData(), self.note.text())
+        self._show_members(view)
+
+    def reload_members(self) -> None:
+        """After a member was added or changed: the members and head only, keeping unsaved edits above."""
+        with self._db.read() as session:
+            view = compound.household_view(session, self._household_id)
+        self.head.setText(view.head or "（未登记户主）")
+        self._show_members(view)
+
+    def _show_members(self, view: compound.HouseholdView) -> None:
         self.members_model.set_rows(
             [(m.name, m.relation, m.gender, m.phone_masked, m.party_category, "已迁出" if m.moved_out else "在住")
              for m in view.members],
@@ -233,7 +255,19 @@ class HouseholdViewDialog(QDialog):
             return
         self.edit_member_requested.emit(self.members_model.id_at(rows[0].row()))
 
+    def has_unsaved_changes(self) -> bool:
+        chosen = self.liaison.currentData() if self.liaison.findText(self.liaison.currentText()) >= 0 else None
+        return (chosen, self.note.text()) != self._saved
+
+    def reject(self) -> None:
+        if self.has_unsaved_changes() and not messages.confirm(self, "联户党员或备注改了还没有保存，确定不保存就关闭吗？"):
+            return
+        super().reject()
+
     def save(self) -> None:
+        if self.liaison.findText(self.liaison.currentText()) < 0:
+            self.form.show_errors({"liaison": "请从列表中选择联户党员"})
+            return
         try:
             with self._db.write() as session:
                 compound.update_household(

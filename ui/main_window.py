@@ -31,6 +31,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.residents = ResidentsTab(database, self.staff_id, self)
+        self.residents.status.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.tabs.addTab(self.residents, icons.icon("fa5s.address-book"), "居民")
         self.setCentralWidget(self.tabs)
 
@@ -40,6 +41,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.data_file_label, 1)
         self.statusBar().addPermanentWidget(self.staff_label)
         self._restore_geometry()
+        self.residents.search.setFocus()  # the first thing a worker does is look someone up
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")

@@ -87,7 +87,7 @@ class ResidentDialog(QDialog):
         self.form.add_field("gender", "性别：", self.gender)
         self.form.add_field("birth_date", "出生日期：", self.birth_date)
         self.form.add_field("phone", "电话：", self.phone)
-        self.form.add_field("party_category", "政治面貌：", self.party)
+        self.form.add_field("party_category", "党员类别：", self.party)
         self.form.add_field("roles", "职务：", layout=_row(self.roles.values()))
         self.form.add_field("care_tags", "关怀标签：", layout=_row(self.care_tags.values()))
         self.form.add_field("moved_in_on", "入住日期：", self.moved_in)
@@ -116,6 +116,7 @@ class ResidentDialog(QDialog):
             self._load(resident_id)
         elif household_id is not None:
             self._select_household(household_id)
+        self.name.setFocus()
 
     def _load(self, resident_id: int) -> None:
         with self._db.read() as session:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,6 +38,7 @@ class ResidentsTab(QWidget):
     """Residents and households (居民与住户)."""
 
     data_changed = Signal()
+    status = Signal(str)  # a short message for the status bar after an action
 
     def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +59,8 @@ class ResidentsTab(QWidget):
         self.search.addAction(icons.icon("fa5s.search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setPlaceholderText("搜索：姓名、拼音首字母（如 zsm）、电话尾号、房号（如 3-2-501）")
         self.search.textChanged.connect(lambda text: self.model.update_query(text=text))
+        self.search.returnPressed.connect(self.go_to_results)
+        self.search.installEventFilter(self)
         self.group = QComboBox()
         self.group.setObjectName("group")
         for key, label in residents.GROUPS.items():
@@ -79,7 +83,7 @@ class ResidentsTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((0, 90), (1, 50), (2, 50), (3, 130), (4, 90), (5, 115), (6, 90), (7, 110), (8, 120)):
+        for column, width in ((0, 110), (1, 50), (2, 50), (3, 130), (4, 90), (5, 115), (6, 90), (7, 110), (8, 120)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda _index: self.edit_resident())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
@@ -192,7 +196,13 @@ class ResidentsTab(QWidget):
         self.undo_move_out_button.setEnabled(row is not None and row.moved_out_on is not None)
 
     def _update_count(self) -> None:
-        self.count.setText(f"共 {self.model.rowCount()} 人")
+        place = ""
+        item = self.tree.currentItem()
+        while item is not None and item.parent() is not None:  # a building or a unit, not 全部楼栋
+            place = item.text(0).split("（")[0] + place
+            item = item.parent()
+        # Say where the list looks, so an empty search in one unit is not taken for "nobody".
+        self.count.setText(f"{place}：共 {self.model.rowCount()} 人" if place else f"共 {self.model.rowCount()} 人")
         self._update_buttons()
 
     # ------------------------------------------------------------ actions
@@ -223,7 +233,12 @@ class ResidentsTab(QWidget):
 
     def add_resident(self, household_id: int | None = None) -> ResidentDialog:
         dialog = ResidentDialog(self._db, self._staff_id, household_id=household_id or None, parent=self)
-        return self._open(dialog, lambda: self._changed(dialog.resident_id))  # type: ignore[return-value]
+
+        def added() -> None:
+            self._changed(dialog.resident_id)
+            self.status.emit(f"已新增居民 {dialog.name.text().strip()}")
+
+        return self._open(dialog, added)  # type: ignore[return-value]
 
     def add_household(self) -> NewHouseholdDialog:
         dialog = NewHouseholdDialog(self._db, self._staff_id, self)
@@ -232,6 +247,17 @@ class ResidentsTab(QWidget):
     def _household_added(self) -> None:
         self.reload_tree()
         self.data_changed.emit()
+        dialog = self.dialog
+        household_id = dialog.household_id if isinstance(dialog, NewHouseholdDialog) else None
+        if household_id is None:
+            return
+        from station import compound as compound_service
+
+        with self._db.read() as session:
+            place = compound_service.household_view(session, household_id).address
+        self.status.emit(f"已新建住户 {place}")
+        if messages.confirm(self, f"已新建住户 {place}。\n现在为这户新增居民吗？", "新建住户"):
+            self.add_resident(household_id)
 
     def edit_resident(self, resident_id: int | None = None) -> ResidentDialog | None:
         resident_id = resident_id or self.selected_id()
@@ -239,7 +265,12 @@ class ResidentsTab(QWidget):
             messages.info(self, "请先在名单中选中一位居民。")
             return None
         dialog = ResidentDialog(self._db, self._staff_id, resident_id=resident_id, parent=self)
-        return self._open(dialog, lambda: self._changed(resident_id))  # type: ignore[return-value]
+
+        def saved() -> None:
+            self._changed(resident_id)
+            self.status.emit(f"已保存 {dialog.name.text().strip()} 的修改")
+
+        return self._open(dialog, saved)  # type: ignore[return-value]
 
     def view_household(self) -> HouseholdViewDialog | None:
         row = self._selected_row()
@@ -265,7 +296,7 @@ class ResidentsTab(QWidget):
 
     def _member_saved(self, household_view: QDialog | None, resident_id: int | None) -> None:
         if isinstance(household_view, HouseholdViewDialog):
-            household_view.reload()
+            household_view.reload_members()
         self._changed(resident_id)
 
     def move_out(self) -> MoveOutDialog | None:
@@ -273,7 +304,13 @@ class ResidentsTab(QWidget):
         if row is None or row.moved_out_on is not None:
             return None
         dialog = MoveOutDialog(self._db, self._staff_id, row.id, row.name, self)
-        return self._open(dialog, self._changed)  # type: ignore[return-value]
+        name = row.name
+
+        def moved_out() -> None:
+            self._changed()
+            self.status.emit(f"已迁出 {name}。勾选“显示已迁出”可以查看或撤销。")
+
+        return self._open(dialog, moved_out)  # type: ignore[return-value]
 
     def undo_move_out(self) -> None:
         row = self._selected_row()
@@ -288,6 +325,7 @@ class ResidentsTab(QWidget):
             messages.warn(self, error.message)
             return
         self._changed(row.id)
+        self.status.emit(f"已撤销 {row.name} 的迁出")
 
     def show_history(self) -> HistoryDialog | None:
         row = self._selected_row()
@@ -297,6 +335,20 @@ class ResidentsTab(QWidget):
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            if isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down:
+                self.go_to_results()
+                return True
+        return super().eventFilter(watched, event)
+
+    def go_to_results(self) -> None:
+        """Enter or ↓ in the search box: on to the first resident found."""
+        if self.model.rowCount():
+            self.table.setFocus()
+            if not self.table.selectionModel().selectedRows():
+                self.table.selectRow(0)
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -185,10 +185,14 @@ class ResidentTableModel(_Table):
             return _MOVED_OUT if cached and cached[0].moved_out_on else None
         if role == Qt.ItemDataRole.UserRole:
             return self.resident_id(index.row()) if index.isValid() else None
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.COL_AGE and index.isValid():
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
             cached = self._cached(index.row())
-            if cached and cached[0].birth_date:
+            if cached is None:
+                return None
+            if index.column() == self.COL_AGE and cached[0].birth_date:
                 return f"出生日期：{cached[0].birth_date:%Y-%m-%d}"
+            text = cached[1][index.column()] if 0 <= index.column() < len(cached[1]) else ""
+            return text or None  # the whole text when the column is too narrow for it
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

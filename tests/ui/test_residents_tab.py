@@ -146,7 +146,7 @@ def test_edit_a_resident_and_see_the_history(qtbot, window, demo_database: Datab
     history = tab.dialog
     assert isinstance(history, HistoryDialog)
     top = [history.model.data(history.model.index(0, column)) for column in range(4)]
-    assert top[1:] == ["李红", "修改", "电话：13812349876 → 15900001234"]
+    assert top[1:] == ["李红", "修改", "电话：138****9876 → 159****1234"]
     history.reject()
 
 
@@ -186,7 +186,9 @@ def test_household_view_sets_the_liaison(qtbot, window, demo_database: Database,
         assert session.get(Household, known["household"]).liaison_id == known["张三明"]  # type: ignore[union-attr]
 
 
-def test_new_household_appears_in_the_tree(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_new_household_appears_in_the_tree(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    asked: list[str] = []
+    monkeypatch.setattr("ui.messages.confirm", lambda parent, text, *a: asked.append(text) or True)
     tab = window.residents
     qtbot.mouseClick(tab.household_button, Qt.MouseButton.LeftButton)
     dialog = tab.dialog
@@ -199,6 +201,12 @@ def test_new_household_appears_in_the_tree(qtbot, window) -> None:  # type: igno
     assert not dialog.isVisible()
     root = tab.tree.topLevelItem(0)
     assert "20栋（1户）" in [root.child(i).text(0) for i in range(root.childCount())]
+    # the next step is offered: a resident for the new household, which is already chosen
+    assert asked == ["已新建住户 20栋1单元101。\n现在为这户新增居民吗？"]
+    resident = tab.dialog
+    assert isinstance(resident, ResidentDialog) and resident.household.room.currentText() == "101"
+    assert window.statusBar().currentMessage() == "已新建住户 20栋1单元101"
+    resident.reject()
 
 
 def test_ctrl_f_goes_to_the_search_box(qtbot, window) -> None:  # type: ignore[no-untyped-def]
@@ -248,3 +256,40 @@ def test_service_rows_match_the_screen(window, demo_database: Database) -> None:
     with demo_database.read() as session:
         ids = residents.find_ids(session, tab.model.query)
     assert [tab.model.resident_id(r) for r in range(tab.model.rowCount())] == ids
+
+
+def test_household_view_keeps_unsaved_edits_and_asks_before_closing(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    tab = window.residents
+    select_named(qtbot, tab, "王秀英")
+    qtbot.mouseClick(tab.view_household_button, Qt.MouseButton.LeftButton)
+    view = tab.dialog
+    assert isinstance(view, HouseholdViewDialog)
+    type_text(qtbot, view.note, "老两口，腿脚不便")
+    view.members.selectRow(1)
+    view._edit_member()
+    member = next(w for w in view.findChildren(ResidentDialog) if w.isVisible())
+    member.phone.clear()
+    type_text(qtbot, member.phone, "13700001111")
+    qtbot.mouseClick(member.save_button, Qt.MouseButton.LeftButton)
+    assert view.note.text() == "老两口，腿脚不便"  # not thrown away by the member's save
+    assert view.members_model.data(view.members_model.index(1, 3)) == "137****1111"
+    asked: list[str] = []
+    monkeypatch.setattr("ui.messages.confirm", lambda parent, text, *a: asked.append(text) or False)
+    view.reject()
+    assert view.isVisible() and asked and "还没有保存" in asked[0]
+
+
+def test_keyboard_from_search_to_results(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    tab = window.residents
+    assert tab.search.hasFocus()  # where a worker starts
+    tab.search.setFocus()
+    type_text(qtbot, tab.search, "zsm")
+    qtbot.keyClick(tab.search, Qt.Key.Key_Down)
+    assert tab.table.hasFocus() and tab.selected_id() == tab.model.resident_id(0)
+
+
+def test_resident_dialog_starts_in_the_name_field(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    dialog = window.residents.add_resident()
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.name
+    dialog.reject()
