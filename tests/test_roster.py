@@ -283,3 +283,19 @@ def test_export_then_import_gives_the_same_roster(tmp_path_factory: pytest.TempP
 
 def table(path: Path) -> list[list[Any]]:
     return [[cell.value for cell in row] for row in openpyxl.load_workbook(path).active.iter_rows()]
+
+
+def test_a_cancelled_import_writes_nothing(database: Database, staff_id: int, tmp_path: Path) -> None:
+    rows = [["姓名", "性别", "住址"]] + [[f"居民{n}号", "男", f"1栋1单元{100 + n}"] for n in range(450)]
+    path = make_xlsx(tmp_path / "big.xlsx", {"Sheet1": rows}, title=None)
+    layouts = roster.layouts_for(roster.read_workbook(path))
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        seen.append((done, total))
+        return done < 400  # the worker presses 取消 part way
+
+    with pytest.raises(roster.ImportCancelled), database.write() as session:
+        roster.import_roster(session, staff_id, layouts, path.name, progress)
+    assert seen == [(200, 450), (400, 450)]
+    assert count(database, Resident) == 0 and count(database, Household) == 0
