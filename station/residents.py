@@ -173,7 +173,7 @@ def check_fields(
 
     party = clean(data.party_category) or None
     if party is not None and party not in PARTY_CATEGORIES:
-        errors["party_category"] = "请选择党员类别"
+        errors["party_category"] = "党员类别只能是：" + "、".join(PARTY_CATEGORIES)
     roles = _join(data.roles, ROLES)
     if "党员中心户" in roles and party is None:
         errors["roles"] = "党员中心户须是党员"

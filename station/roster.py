@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Building, Household, Resident, Unit
 from station import audit
-from station.compound import address, sort_key
+from station.compound import address, normalize_number, sort_key
 from station.residents import (
     LABELS,
     CleanResident,
@@ -44,7 +44,9 @@ HEADER_SEARCH_ROWS = 20
 
 # field -> (the header we write, the headers we recognise), in the order of an exported roster.
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "name": ("姓名", ("姓名", "名字", "户主姓名", "居民姓名", "成员姓名", "家庭成员姓名")),
+    "name": ("姓名", ("姓名", "名字", "居民姓名", "成员姓名", "家庭成员姓名", "户主姓名")),
+    # only when the sheet also has a 姓名 column: the head's name, telling who is 户主
+    "head_name": ("户主姓名", ("户主姓名", "户主")),
     "gender": ("性别", ("性别",)),
     "birth_date": ("出生日期", ("出生日期", "生日", "出生年月", "出生年月日", "出生时间")),
     "id_number": ("身份证号", ("身份证号", "身份证号码", "公民身份号码", "身份证", "证件号码")),
@@ -75,11 +77,16 @@ _RELATIONS = {
 }
 _CARE_WORDS = (("独居", "独居老人"), ("特困", "特困老人"), ("低保", "困难户"), ("困难户", "困难户"),
                ("困难家庭", "困难户"), ("残疾", "残疾人"), ("困境儿童", "困境儿童"))
-_PARTY_WORDS = ("中共党员", "中共预备党员", "预备党员", "党员")
+_PARTY_WORDS = ("中共党员", "中共预备党员", "预备党员", "党员", "共产党员")
+_CATEGORY_WORDS = (("直管", "直管党员"), ("在职", "在职党员"), ("流动", "流动党员"), ("离休", "离退休党员"),
+                   ("退休", "离退休党员"), ("离退休", "离退休党员"))
+_NUMBER = r"([0-9A-Za-z]{1,6}|[一二两三四五六七八九十]{1,3})"
 _ADDRESS = (
-    re.compile(r"(\w+?)(?:号楼|栋|幢|号)(\w+?)(?:单元|单)(\w+?)(?:室|号|房)?$"),
-    re.compile(r"(\w+)-(\w+)-(\w+)$"),
+    re.compile(_NUMBER + r"(?:号楼|栋|幢|号)" + _NUMBER + r"(?:单元|单)([0-9A-Za-z]{1,8})(?:室|号|房)?$"),
+    re.compile(r"([0-9A-Za-z]{1,6})-([0-9A-Za-z]{1,4})-([0-9A-Za-z]{1,8})$"),
 )
+_UNIT_ROOM = re.compile(_NUMBER + r"(?:单元|单)([0-9A-Za-z]{1,8})(?:室|号|房)?$")
+_NOT_A_PERSON = ("填表人", "审核人", "制表", "填报", "合计", "说明", "备注：", "注：")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -113,19 +120,22 @@ class SheetLayout:
     """
 
     sheet: Sheet
-    header_row: int  # 0-based index into sheet.rows
+    header_row: int  # 0-based index into sheet.rows: the last header row; data follows
     columns: dict[str, int]
     building: str = ""
+    header_texts: list[str] = field(default_factory=list)  # per column, both rows of a two-row header
 
     @property
     def headers(self) -> list[str]:
+        if self.header_texts:
+            return list(self.header_texts)
         row = self.sheet.rows[self.header_row] if self.sheet.rows else []
         return [_text(cell) for cell in row]
 
     def header_of(self, field_key: str) -> str:
         index = self.columns.get(field_key)
-        row = self.sheet.rows[self.header_row] if self.sheet.rows else []
-        return _text(row[index]) if index is not None and index < len(row) else ""
+        headers = self.headers
+        return headers[index] if index is not None and index < len(headers) else ""
 
 
 # ------------------------------------------------------------------ reading
@@ -139,7 +149,8 @@ def read_workbook(path: Path) -> list[Sheet]:
     """
     path = Path(path)
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise RosterError(f"{path.name} 不是表格文件。请选择 Excel 或 WPS 表格（.xlsx、.xls、.et）。")
+        raise RosterError(f"{path.name} 不是本程序能读的表格文件。请选择 Excel、WPS 或 LibreOffice 表格"
+                          "（.xlsx、.xls、.et、.ods）；.csv 文件请先在表格软件中另存为 .xlsx。")
     from python_calamine import CalamineWorkbook, PasswordError
 
     try:
@@ -190,16 +201,24 @@ def match_columns(headers: Sequence[Any]) -> dict[str, int]:
     """Field -> column index, from the header texts (exact names first, then names containing one)."""
     keys = [_header_key(h) for h in headers]
     columns: dict[str, int] = {}
-    for exact in (True, False):
-        for field_key, (_label, synonyms) in FIELDS.items():
-            if field_key in columns:
-                continue
-            for index, key in enumerate(keys):
-                if not key or index in columns.values():
-                    continue
-                if (key in synonyms) if exact else any(s in key for s in synonyms if len(s) > 1):
-                    columns[field_key] = index
-                    break
+    taken: set[int] = set()
+    # Exact names, the preferred synonym first (姓名 before 户主姓名) ...
+    for field_key, (_label, synonyms) in FIELDS.items():
+        for synonym in synonyms:
+            index = next((i for i, key in enumerate(keys) if key == synonym and i not in taken), None)
+            if index is not None:
+                columns[field_key] = index
+                taken.add(index)
+                break
+    # ... then short headers that contain a name (联系电话（手机）); a sentence is no header.
+    for field_key, (_label, synonyms) in FIELDS.items():
+        if field_key in columns or field_key == "head_name":
+            continue
+        for index, key in enumerate(keys):
+            if index not in taken and 0 < len(key) <= 10 and any(s in key for s in synonyms if len(s) > 1):
+                columns[field_key] = index
+                taken.add(index)
+                break
     return columns
 
 
@@ -211,14 +230,41 @@ def detect_layout(sheet: Sheet) -> SheetLayout | None:
     best: tuple[int, int, dict[str, int]] | None = None
     for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         columns = match_columns(row)
-        if "name" not in columns:
+        if "name" not in columns or len(columns) < 2:
             continue
         if best is None or len(columns) > best[1]:
             best = (index, len(columns), columns)
     if best is None:
         return None
-    building = re.fullmatch(r"(\w+?)(?:号楼|栋|幢|楼)", _text(sheet.name).replace(" ", ""))
-    return SheetLayout(sheet, best[0], best[2], building.group(1).upper() if building else "")
+    index, found, columns = best
+    headers = [_text(cell) for cell in sheet.rows[index]]
+    # A two-row header: 住址 over 栋 / 单元 / 室. The row below names more columns than it holds data.
+    if index + 1 < len(sheet.rows):
+        below = [_text(cell) for cell in sheet.rows[index + 1]]
+        merged = [b or h for h, b in zip(headers + [""] * len(below), below)] + headers[len(below):]
+        merged_columns = match_columns(merged)
+        if len(merged_columns) > found and not _text(_cell(sheet.rows[index + 1], columns, "name")):
+            index, columns, headers = index + 1, merged_columns, merged
+    return SheetLayout(sheet, index, columns, building_of_sheet(sheet.name), headers)
+
+
+_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_number(text: str) -> str:
+    """一 -> 1, 十二 -> 12, 二十三 -> 23; anything else as it is."""
+    if not text or any(ch not in _NUMERALS and ch != "十" for ch in text):
+        return text
+    if "十" not in text:
+        return "".join(str(_NUMERALS[ch]) for ch in text)
+    tens, _, ones = text.partition("十")
+    return str((_NUMERALS[tens] if tens else 1) * 10 + (_NUMERALS[ones] if ones else 0))
+
+
+def building_of_sheet(name: str) -> str:
+    """The building a sheet stands for: 3栋, 2号楼, 十幢 -> 3, 2, 10; other names -> ""."""
+    found = re.fullmatch(r"([0-9A-Za-z]{1,6}|[一二两三四五六七八九十]{1,3})(?:号楼|栋|幢|楼|号)", _text(name).replace(" ", ""))
+    return normalize_number(chinese_number(found.group(1))) if found else ""
 
 
 # ------------------------------------------------------------------ one row
@@ -267,17 +313,32 @@ def _id_cell(value: Any) -> tuple[str, str | None]:
     return _text(value).replace(" ", ""), None
 
 
-def _date_cell(value: Any) -> tuple[str, str]:
-    """(date text for parse_date, remark). Excel serials and year-month dates are understood."""
+def _date_cell(value: Any) -> tuple[str, tuple[int, int] | None]:
+    """(date text for parse_date, (year, month) when only those are given).
+
+    Excel serials, and 出生年月 typed as a number (1978.02), are understood.
+    """
     if isinstance(value, (dt.date, dt.datetime)):
-        return f"{value:%Y-%m-%d}", ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return f"{_EXCEL_EPOCH + dt.timedelta(days=int(value)):%Y-%m-%d}", ""
+        return f"{value:%Y-%m-%d}", None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        year = int(value)
+        if 1890 <= value < 2100:  # 1978.02 typed into a number cell: a year and a month
+            month = round((value - year) * 100)
+            return (f"{year}-{month}", (year, month)) if 1 <= month <= 12 else (str(year), None)
+        if 1 <= value < 2958466:
+            return f"{_EXCEL_EPOCH + dt.timedelta(days=year):%Y-%m-%d}", None
     text = _text(value)
     month_only = re.fullmatch(r"(\d{4})[-./年](\d{1,2})月?", text)
     if month_only:
-        return f"{month_only.group(1)}-{month_only.group(2)}-1", "出生日期只有年月，按当月1日记"
-    return text, ""
+        return text, (int(month_only.group(1)), int(month_only.group(2)))
+    return text, None
+
+
+def _birth_in_id(id_number: str) -> dt.date | None:
+    try:
+        return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except (ValueError, IndexError):
+        return None
 
 
 def _place(row: Sequence[Any], layout: SheetLayout) -> tuple[str, str, str] | None:
@@ -288,11 +349,16 @@ def _place(row: Sequence[Any], layout: SheetLayout) -> tuple[str, str, str] | No
     text = _text(_cell(row, columns, "address")).replace(" ", "")
     if text and not (building and unit and room):
         for pattern in _ADDRESS:
-            found = pattern.search(text)
+            found = pattern.search(text)  # anywhere: "幸福里小区7栋1单元101室"
             if found:
                 building, unit, room = found.groups()
                 break
-    parts = [re.sub(r"(号楼|栋|幢|楼|单元|室)$", "", part).upper() for part in (building, unit, room)]
+        else:
+            found = _UNIT_ROOM.search(text)  # "1单元106" on the sheet of a building
+            if found and layout.building:
+                building, (unit, room) = layout.building, found.groups()
+    parts = [normalize_number(chinese_number(re.sub(r"(号楼|栋|幢|楼|单元|室)$", "", part)))
+             for part in (building, unit, room)]
     if not all(parts):
         return None
     return parts[0], parts[1], parts[2]
@@ -304,20 +370,32 @@ def _relation(value: str, name_header: str) -> str:
     return _RELATIONS.get(value, "其他")
 
 
+_NEGATIONS = ("非", "不是", "无", "脱离", "退出", "取消", "已脱")
+
+
 def _care_tags(*texts: str) -> list[str]:
-    found = {tag for text in texts for word, tag in _CARE_WORDS if word in text}
-    found.update(tag for text in texts for tag in CARE_TAGS if tag in text)
+    """Care tags named in the words of a roster: 低保户 -> 困难户; "已脱离低保" names none."""
+    found = set()
+    for text in texts:
+        for word, tag in (*_CARE_WORDS, *((t, t) for t in CARE_TAGS)):
+            start = text.find(word)
+            while start >= 0:
+                if not any(text[max(0, start - len(n)):start] == n for n in _NEGATIONS):
+                    found.add(tag)
+                start = text.find(word, start + 1)
     return [tag for tag in CARE_TAGS if tag in found]
 
 
 def _party(politics: str, category: str) -> tuple[str, str]:
     """(党员类别, remark)."""
     if category:
-        match = next((c for c in PARTY_CATEGORIES if c in category or category in c), None)
+        match = next((c for c in PARTY_CATEGORIES if c in category), None)
+        match = match or next((c for word, c in _CATEGORY_WORDS if word in category), None)
         if match:
             return match, ""
-        return category, ""  # wrong words: check_fields names it
-    if any(word in politics for word in _PARTY_WORDS):
+        return category, ""  # words we do not know: check_fields names them
+    # 中共党员 or 预备党员 — not 民革党员 or 致公党党员, members of other parties
+    if politics in _PARTY_WORDS or politics.startswith("中共"):
         return "直管党员", "党员类别未填，按直管党员记，可在程序中修改"
     return "", ""
 
@@ -339,10 +417,23 @@ def _parse(row: Sequence[Any], layout: SheetLayout) -> _Parsed:
     id_number, id_error = _id_cell(_cell(row, columns, "id_number"))
     if id_error:
         errors["id_number"] = id_error
-    birth, remark = _date_cell(_cell(row, columns, "birth_date"))
-    if remark:
-        remarks.append(remark)
-    moved_in, _ = _date_cell(_cell(row, columns, "moved_in_on"))
+    birth, month_only = _date_cell(_cell(row, columns, "birth_date"))
+    if month_only is not None:
+        year, month = month_only
+        from_id = _birth_in_id(id_number)
+        if from_id is not None and (from_id.year, from_id.month) == (year, month):
+            birth = f"{from_id:%Y-%m-%d}"  # the ID number gives the day
+        else:
+            birth = f"{year}-{month}-1"
+            remarks.append("出生日期只有年月，按当月1日记")
+    moved_in, month_only = _date_cell(_cell(row, columns, "moved_in_on"))
+    if month_only is not None:
+        moved_in = f"{month_only[0]}-{month_only[1]}-1"
+    phones = [p for p in re.split(r"[/／,，、;；]", text["phone"]) if p.strip()]
+    if len(phones) > 1:
+        text["phone"] = phones[0]
+        remarks.append(f"电话有{len(phones)}个，只记了第一个，其余写入备注")
+        text["note"] = "；".join([t for t in (text["note"], "其他电话：" + "、".join(phones[1:])) if t])
     party, remark = _party(text["politics"], text["party_category"])
     if remark:
         remarks.append(remark)
@@ -355,7 +446,8 @@ def _parse(row: Sequence[Any], layout: SheetLayout) -> _Parsed:
         birth_date=birth,
         id_number=id_number,
         phone=text["phone"],
-        relation=_relation(text["relation"], name_header) or "其他",
+        relation=_relation(text["relation"], name_header)
+        or (HEAD if text["head_name"] and text["head_name"] == text["name"] else "其他"),
         party_category=party,
         roles=[role for role in ROLES if role in text["roles"]],
         care_tags=_care_tags(text["care_tags"], text["note"]),
@@ -366,8 +458,9 @@ def _parse(row: Sequence[Any], layout: SheetLayout) -> _Parsed:
     for key in ("party_category", "care_tags", "roles"):
         if getattr(data, key):
             given.add(key)
-    if name_header == "户主姓名":
+    if name_header == "户主姓名" or text["head_name"]:
         given.add("relation")
+    given.discard("head_name")
     return _Parsed(data, _place(row, layout), errors, remarks, given)
 
 
@@ -482,7 +575,7 @@ def import_roster(session: Session, staff_id: int, layouts: Sequence[SheetLayout
 
     total = sum(max(len(layout.sheet.rows) - layout.header_row - 1, 0) for layout in layouts)
     done = 0
-    seen: dict[object, str] = {}
+    seen: dict[object, tuple[str, Any]] = {}
     results: list[RowResult] = []
     created_ids: list[Resident] = []
     updated_ids: list[int] = []
@@ -496,8 +589,14 @@ def import_roster(session: Session, staff_id: int, layouts: Sequence[SheetLayout
             where = f"第{line}行" if len(layouts) == 1 else f"{layout.sheet.name} 第{line}行"
             result = RowResult(layout.sheet.name, line, SKIP, "", where, raw=list(raw))
             results.append(result)
-            if not any(_text(cell) for cell in raw):
-                result.reason = "空行"
+            if not any(_text(_cell(raw, layout.columns, key)) for key in ("name", "id_number", "phone")):
+                first = next((_text(cell) for cell in raw if _text(cell)), "")
+                if any(w in first for w in _NOT_A_PERSON):
+                    result.reason = "表尾说明"
+                elif any(_text(_cell(raw, layout.columns, key)) for key in layout.columns):
+                    result.reason = "没有姓名，当作空白的模板行跳过"
+                else:
+                    result.reason = "空行"
                 continue
             parsed = _parse(raw, layout)
             _import_row(session, parsed, result, compound, by_id_number, by_name, heads, seen,
@@ -517,14 +616,14 @@ def import_roster(session: Session, staff_id: int, layouts: Sequence[SheetLayout
 
 def _import_row(session: Session, parsed: _Parsed, result: RowResult, compound: _Compound,
                 by_id_number: dict[str, Resident], by_name: dict[tuple[str, int], Resident],
-                heads: dict[int, tuple[int, str]], seen: dict[object, str],
+                heads: dict[int, tuple[int, str]], seen: dict[object, tuple[str, Any]],
                 created: list[Resident], updated: list[int], today: dt.date) -> None:
     data = parsed.data
     result.name = clean(data.name)
     result.place = address(*parsed.place) if parsed.place else ""
     errors = dict(parsed.errors)
     if parsed.place is None:
-        errors["household"] = "缺少住址：需要楼栋、单元、房号，或“3栋2单元501”这样的住址"
+        errors["household"] = "需要楼栋、单元、房号，或“3栋2单元501”这样的住址"
 
     # Check the row on its own first; its household is only created when the row is good.
     probe, field_errors = check_fields(dataclasses.replace(data, household_id=1), today)
@@ -533,10 +632,20 @@ def _import_row(session: Session, parsed: _Parsed, result: RowResult, compound: 
     id_number = probe.id_number if "id_number" not in errors else None
     result.id_masked = mask_id_number(id_number)
     result.name = probe.name or result.name  # as it will be stored (王 小明 is 王小明)
+    if "独居老人" in probe.care_tags and probe.birth_date and (today - probe.birth_date).days < 60 * 365:
+        probe.care_tags = ",".join(t for t in probe.care_tags.split(",") if t != "独居老人")
+        data = dataclasses.replace(data, care_tags=[t for t in data.care_tags if t != "独居老人"])
+        parsed.remarks.append("写着独居，但不满60岁，没有标为独居老人")
 
     person: object = id_number or (result.name, parsed.place)
     if not errors and person in seen:
-        result.reason = f"与{seen[person]}是同一人，只导入一次"
+        where, place = seen[person]
+        if place != parsed.place:
+            result.status = ERROR
+            result.reason = (f"与{where}的身份证号相同，但住址不同（{address(*place)}）："
+                             "请核对是哪一个住址")
+        else:
+            result.reason = f"与{where}是同一人，只导入一次"
         return
     existing_household = compound.households.get(parsed.place) if parsed.place else None
     match = by_id_number.get(id_number) if id_number else None
@@ -567,7 +676,7 @@ def _import_row(session: Session, parsed: _Parsed, result: RowResult, compound: 
     if more:
         result.status, result.reason = ERROR, _reason(more)
         return
-    seen[person] = result.where
+    seen[person] = (result.where, parsed.place)
     remarks = "；".join(parsed.remarks)
     if match is None:
         resident = Resident(moved_out_reason="")
@@ -718,12 +827,12 @@ def save_rejects(result: ImportResult, layouts: Sequence[SheetLayout], path: Pat
         sheet.title = layout.sheet.name[:31]
         headers = layout.headers
         width = max([len(headers)] + [len(r.raw) for r in bad])
-        header = headers + [""] * (width - len(headers)) + ["错误原因"]
+        header = headers + [""] * (width - len(headers)) + ["原表行号", "错误原因"]
         id_column = layout.columns.get("id_number")
         text_columns = [c for c in (id_column, layout.columns.get("phone")) if c is not None]
         _write_rows(sheet, header, (
             [_keep(v, i in text_columns) for i, v in enumerate(r.raw + [None] * (width - len(r.raw)))]
-            + [r.reason] for r in bad
+            + [r.line, r.reason] for r in bad
         ), text_columns)
         count += len(bad)
     if first:
@@ -734,7 +843,11 @@ def save_rejects(result: ImportResult, layouts: Sequence[SheetLayout], path: Pat
 
 
 def _keep(value: Any, as_text: bool) -> Any:
-    if as_text and value not in (None, ""):
-        return _text(value) if not isinstance(value, float) or value.is_integer() else value
-    return None if value == "" else value
+    """A cell as it was read; phone and ID numbers as text, unless Excel had already
+    damaged them (a number of 15+ digits): those stay numbers, never plausible text."""
+    if value == "":
+        return None
+    if as_text and isinstance(value, (int, float)) and abs(value) < 1e14:
+        return _text(value)
+    return value
 

@@ -75,15 +75,15 @@ def messy(tmp_path: Path) -> Path:
 def test_preview_names_every_row(database: Database, staff_id: int, messy: Path) -> None:
     result = run_import(database, staff_id, messy, trial=True)
     rows = {row.line: row for row in result.rows}
-    assert statuses(result) == [(4, "新增"), (5, "错误"), (6, "跳过"), (7, "新增"), (8, "跳过"), (9, "错误"),
+    assert statuses(result) == [(4, "新增"), (5, "错误"), (6, "跳过"), (7, "新增"), (8, "跳过"), (9, "跳过"),
                                 (10, "错误"), (11, "新增")]
     assert "后几位已经丢失" in rows[5].reason
     assert rows[6].reason == "空行"
     assert rows[8].reason == "与第4行是同一人，只导入一次"
-    assert "请填写姓名" in rows[9].reason
+    assert rows[9].reason == "没有姓名，当作空白的模板行跳过"
     assert "手机号应为11位" in rows[10].reason
     assert rows[4].place == "3栋2单元501"  # the building from the sheet name
-    assert result.summary() == "新增 3, 更新 0, 跳过 2, 错误 3"
+    assert result.summary() == "新增 3, 更新 0, 跳过 3, 错误 2"
     # a preview writes nothing
     assert count(database, Resident) == 0 and count(database, Household) == 0
 
@@ -100,7 +100,7 @@ def test_import_cleans_cells_and_writes_one_audit_entry(database: Database, staf
         "13812341234", dt.date(1956, 3, 2), "直管党员", "独居老人")
     assert (li.phone, li.birth_date, li.care_tags) == ("13900000111", dt.date(1960, 5, 6), "困难户")
     assert (qian.birth_date, qian.party_category, qian.care_tags) == (dt.date(1949, 12, 31), "直管党员", "残疾人")
-    assert [a.summary for a in audits] == ["导入居民花名册 3栋花名册.xlsx：新增 3, 更新 0, 跳过 2, 错误 3"]
+    assert [a.summary for a in audits] == ["导入居民花名册 3栋花名册.xlsx：新增 3, 更新 0, 跳过 3, 错误 2"]
     assert count(database, Household) == 3  # 3-2-501, 3-1-101 and 3-1-102, made as needed
 
 
@@ -108,7 +108,7 @@ def test_importing_again_updates_and_never_duplicates(database: Database, staff_
                                                      tmp_path: Path) -> None:
     run_import(database, staff_id, messy)
     again = run_import(database, staff_id, messy)
-    assert again.summary() == "新增 0, 更新 0, 跳过 5, 错误 3"
+    assert again.summary() == "新增 0, 更新 0, 跳过 6, 错误 2"
     changed = make_xlsx(tmp_path / "changed.xlsx", {"3栋": [
         HEADER,
         [1, "张三明", "男", "110105195603020015", 13999998888, None, 2, 501, None, None],
@@ -173,7 +173,7 @@ def test_unreadable_files_get_a_clear_message(tmp_path: Path, content: bytes, me
     path.write_bytes(content)
     with pytest.raises(roster.RosterError, match=message):
         roster.read_workbook(path)
-    with pytest.raises(roster.RosterError, match="不是表格文件"):
+    with pytest.raises(roster.RosterError, match="不是本程序能读的表格文件"):
         roster.read_workbook(tmp_path / "花名册.docx")
 
 
@@ -195,13 +195,14 @@ def test_rejected_rows_are_saved_with_their_reasons(database: Database, staff_id
     with database.trial() as session:
         result = roster.import_roster(session, staff_id, layouts, messy.name)
     out = tmp_path / "错误行.xlsx"
-    assert roster.save_rejects(result, layouts, out) == 3
+    assert roster.save_rejects(result, layouts, out) == 2
     sheet = openpyxl.load_workbook(out).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0] == HEADER + ["错误原因"]
-    assert [row[1] for row in rows[1:]] == ["王秀英", None, "赵六"]
+    assert rows[0] == HEADER + ["原表行号", "错误原因"]
+    assert [(row[1], row[-2]) for row in rows[1:]] == [("王秀英", 5), ("赵六", 10)]
     assert "后几位已经丢失" in rows[1][-1]
-    assert sheet.cell(row=4, column=5).value == "1380000" and sheet.cell(row=4, column=5).number_format == "@"
+    assert isinstance(rows[1][3], float)  # the damaged ID stays a number, never plausible text
+    assert sheet.cell(row=3, column=5).value == "1380000" and sheet.cell(row=3, column=5).number_format == "@"
 
 
 def test_export_keeps_every_digit_and_imports_back(demo_database: Database, staff_id: int, tmp_path: Path) -> None:
@@ -227,7 +228,7 @@ def test_import_roster_command(data_dir: Path, staff_id: int, messy: Path, tmp_p
     lines = out.getvalue().splitlines()
     assert code == 0
     assert lines[0] == "第4行\t新增\t张三明\t党员类别未填，按直管党员记，可在程序中修改"
-    assert lines[-1] == "新增 3, 更新 0, 跳过 2, 错误 3"
+    assert lines[-1] == "新增 3, 更新 0, 跳过 3, 错误 2"
     assert rejects.exists()
     unreadable = tmp_path / "bad.xlsx"
     unreadable.write_bytes(b"nonsense")
@@ -299,3 +300,57 @@ def test_a_cancelled_import_writes_nothing(database: Database, staff_id: int, tm
         roster.import_roster(session, staff_id, layouts, path.name, progress)
     assert seen == [(200, 450), (400, 450)]
     assert count(database, Resident) == 0 and count(database, Household) == 0
+
+
+def test_rosters_as_other_programs_and_other_people_make_them(database: Database, staff_id: int,
+                                                              tmp_path: Path) -> None:
+    path = tmp_path / "七栋.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "7栋"
+    sheet.append(["七栋居民花名册"])
+    sheet.append(["序号", "户主姓名", "姓名", "性别", "身份证号码", "出生年月", "住址", None, None,
+                  "政治面貌", "党员类别", "备注"])
+    sheet.append([None, None, None, None, None, None, "栋", "单元", "室"])  # a two-row header
+    sheet.merge_cells("G2:I2")
+    rows = [
+        [1, "张建国", "张建国", "男", "430103195203150031", "1952.03", 7, 1, 101, "中共党员", "离休", ""],
+        [2, "张建国", "李秀英", "女", None, 1978.02, 7, 1, 101, "群众", None, "已脱离低保"],
+        [3, "周敏", "周敏", "女", None, "1950-01-01", 7, 1, 102, "民革党员", None, "独居"],
+        [4, "周敏", "吴小独", "男", None, "2001-06-01", 7, 1, 102, None, None, "独居"],
+        [5, "陈大伟", "陈大伟", "男", "430103195203150031", None, 7, 2, 201, None, None, ""],
+        [6, "郑一", "郑一", "男", None, None, 7, 2, 202, "中共党员", "社区党员", ""],
+        [7] + [None] * 11,
+        ["填表人：王芳    审核人：李强"],
+    ]
+    for row in rows:
+        sheet.append(row)
+    notes = workbook.create_sheet("填表说明")
+    notes.append(["请按姓名、性别、身份证号码的顺序填写，每户一行"])
+    other = workbook.create_sheet("一号楼")
+    other.append(["姓名", "性别", "住址"])
+    other.append(["孙一", "男", "幸福里小区1单元106室"])
+    other.append(["孙二", "女", "幸福里小区2号楼3单元301室"])
+    workbook.save(path)
+
+    result = run_import(database, staff_id, path)
+    got = {(row.sheet, row.line): (row.status, row.name, row.place, row.reason) for row in result.rows}
+    assert [layout.sheet.name for layout in roster.layouts_for(roster.read_workbook(path))] == ["7栋", "一号楼"]
+    assert got[("7栋", 4)][:3] == ("新增", "张建国", "7栋1单元101")
+    assert got[("7栋", 5)][:3] == ("新增", "李秀英", "7栋1单元101")  # 姓名 wins over 户主姓名
+    assert "只有年月" in got[("7栋", 5)][3]
+    assert got[("7栋", 6)] == ("新增", "周敏", "7栋1单元102", "")
+    assert got[("7栋", 7)][0] == "新增" and "不满60岁" in got[("7栋", 7)][3]
+    assert got[("7栋", 8)][0] == "错误" and "住址不同" in got[("7栋", 8)][3]
+    assert got[("7栋", 9)][0] == "错误" and "党员类别只能是：直管党员、在职党员、流动党员、离退休党员" in got[("7栋", 9)][3]
+    assert got[("7栋", 10)] == ("跳过", "", "", "空行")
+    assert got[("7栋", 11)][3] == "表尾说明"
+    assert got[("一号楼", 2)][:3] == ("新增", "孙一", "1栋1单元106")
+    assert got[("一号楼", 3)][:3] == ("新增", "孙二", "2栋3单元301")
+    with database.read() as session:
+        people = {r.name: r for r in session.scalars(select(Resident))}
+    zhang, li, zhou, wu = people["张建国"], people["李秀英"], people["周敏"], people["吴小独"]
+    assert (zhang.relation, zhang.birth_date, zhang.party_category) == ("户主", dt.date(1952, 3, 15), "离退休党员")
+    assert (li.relation, li.birth_date, li.care_tags) == ("其他", dt.date(1978, 2, 1), "")
+    assert (zhou.relation, zhou.party_category, zhou.care_tags) == ("户主", None, "独居老人")  # 民革 is not 中共
+    assert wu.care_tags == ""
