@@ -67,6 +67,8 @@ def build(dist: Path, work: Path) -> Path:
         "--exclude-module", "pytestqt",
         "--exclude-module", "hypothesis",
         "--exclude-module", "PyInstaller",
+        "--exclude-module", "mypy",
+        "--exclude-module", "ast_serialize",
     ]
     pyinstaller.run(arguments)
     folder = dist / APP
