@@ -436,6 +436,7 @@ class ResidentQuery:
     text: str = ""
     building_id: int | None = None
     unit_id: int | None = None
+    household_id: int | None = None
     group: str = ""
     include_moved_out: bool = False
     sort: str = "address"
@@ -509,7 +510,9 @@ def _filtered(query: ResidentQuery, columns: Sequence[Any]) -> Select[Any]:
     )
     if not query.include_moved_out:
         stmt = stmt.where(Resident.moved_out_on.is_(None))
-    if query.unit_id is not None:
+    if query.household_id is not None:
+        stmt = stmt.where(Resident.household_id == query.household_id)
+    elif query.unit_id is not None:
         stmt = stmt.where(Household.unit_id == query.unit_id)
     elif query.building_id is not None:
         stmt = stmt.where(Unit.building_id == query.building_id)

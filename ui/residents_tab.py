@@ -52,6 +52,8 @@ class ResidentsTab(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setMinimumWidth(150)
         self.tree.currentItemChanged.connect(self._place_chosen)
+        self.tree.itemExpanded.connect(self._load_rooms)
+        self.tree.itemDoubleClicked.connect(lambda item, _column: self._place_opened(item))
 
         self.search = QLineEdit()
         self.search.setObjectName("search")
@@ -159,17 +161,42 @@ class ResidentsTab(QWidget):
             for unit in building.units:
                 child = QTreeWidgetItem(item, [f"{unit.number}单元（{unit.households}户）"])
                 child.setData(0, _PLACE_ROLE, ("unit", unit.id))
+                if unit.households:  # rooms are listed when the unit is opened
+                    child.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
                 if chosen == ("unit", unit.id):
                     select = child
+                if chosen and chosen[0] == "household" and chosen[2] == unit.id:
+                    self._load_rooms(child)
+                    child.setExpanded(True)
+                    select = next((child.child(i) for i in range(child.childCount())
+                                   if child.child(i).data(0, _PLACE_ROLE) == chosen), child)
         root.setExpanded(True)
         self.tree.setCurrentItem(select)
         self.tree.blockSignals(False)
 
+    def _load_rooms(self, unit_item: QTreeWidgetItem) -> None:
+        """List a unit's households under it, the first time it is opened."""
+        place = unit_item.data(0, _PLACE_ROLE)
+        if not place or place[0] != "unit" or unit_item.childCount():
+            return
+        with self._db.read() as session:
+            rooms = compound.rooms(session, place[1])
+        for household_id, room in rooms:
+            child = QTreeWidgetItem(unit_item, [f"{room}室"])
+            child.setData(0, _PLACE_ROLE, ("household", household_id, place[1]))
+            child.setToolTip(0, "双击查看本户")
+
     def _place_chosen(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
         place = item.data(0, _PLACE_ROLE) if item else None
-        building_id = place[1] if place and place[0] == "building" else None
-        unit_id = place[1] if place and place[0] == "unit" else None
-        self.model.update_query(building_id=building_id, unit_id=unit_id)
+        kind, key = (place[0], place[1]) if place else (None, None)
+        self.model.update_query(building_id=key if kind == "building" else None,
+                                unit_id=key if kind == "unit" else None,
+                                household_id=key if kind == "household" else None)
+
+    def _place_opened(self, item: QTreeWidgetItem) -> None:
+        place = item.data(0, _PLACE_ROLE)
+        if place and place[0] == "household":
+            self.open_household(place[1])
 
     # ------------------------------------------------------------ selection
 
@@ -276,9 +303,13 @@ class ResidentsTab(QWidget):
     def view_household(self) -> HouseholdViewDialog | None:
         row = self._selected_row()
         if row is None:
-            messages.info(self, "请先在名单中选中一位居民。")
+            messages.info(self, "请先在名单中选中一位居民，或在左边双击一户。")
             return None
-        dialog = HouseholdViewDialog(self._db, self._staff_id, row.household_id, self)
+        return self.open_household(row.household_id)
+
+    def open_household(self, household_id: int) -> HouseholdViewDialog:
+        """住户: members, head and 联户党员 of one household (also one nobody lives in yet)."""
+        dialog = HouseholdViewDialog(self._db, self._staff_id, household_id, self)
         dialog.add_member_requested.connect(self._add_member)
         dialog.edit_member_requested.connect(self._edit_member)
         return self._open(dialog, self._changed)  # type: ignore[return-value]

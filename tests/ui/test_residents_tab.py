@@ -293,3 +293,37 @@ def test_resident_dialog_starts_in_the_name_field(qtbot, window) -> None:  # typ
     qtbot.waitExposed(dialog)
     assert dialog.focusWidget() is dialog.name
     dialog.reject()
+
+
+def test_households_in_the_tree_even_empty_ones(qtbot, window, demo_database: Database, staff_id: int) -> None:  # type: ignore[no-untyped-def]
+    from station.compound import HouseholdInput, add_household
+
+    with demo_database.write() as session:
+        empty = add_household(session, staff_id, HouseholdInput("9", "3", "1203"))
+    tab = window.residents
+    tab.reload_tree()
+    root = tab.tree.topLevelItem(0)
+    building = next(root.child(i) for i in range(root.childCount()) if root.child(i).text(0).startswith("9栋"))
+    building.setExpanded(True)
+    unit = next(building.child(i) for i in range(building.childCount()) if building.child(i).text(0).startswith("3单元"))
+    unit.setExpanded(True)  # rooms are read when the unit is opened
+    rooms = {unit.child(i).text(0): unit.child(i) for i in range(unit.childCount())}
+    assert set(rooms) == {"1202室", "1203室"}
+    tab.tree.setCurrentItem(rooms["1202室"])
+    assert shown(tab) == ["张三明", "王秀英"]
+    assert tab.count.text() == "9栋3单元1202室：共 2 人"
+    tab.tree.setCurrentItem(rooms["1203室"])
+    assert tab.model.rowCount() == 0
+    tab.tree.scrollToItem(rooms["1203室"])
+    where = tab.tree.visualItemRect(rooms["1203室"]).center()
+    qtbot.mouseClick(tab.tree.viewport(), Qt.MouseButton.LeftButton, pos=where)  # a double click's first press
+    qtbot.mouseDClick(tab.tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    dialog = tab.dialog
+    assert isinstance(dialog, HouseholdViewDialog) and dialog.title.text() == "9栋3单元1203"
+    assert dialog.members_model.rowCount() == 0 and dialog.head.text() == "（未登记户主）"
+    dialog.reject()
+    # after a change the worker stays where they were
+    tab.tree.setCurrentItem(rooms["1202室"])
+    tab._changed()
+    assert tab.tree.currentItem().text(0) == "1202室" and shown(tab) == ["张三明", "王秀英"]
+    assert empty
