@@ -168,8 +168,8 @@ class ResidentsTab(QWidget):
                 if chosen and chosen[0] == "household" and chosen[2] == unit.id:
                     self._load_rooms(child)
                     child.setExpanded(True)
-                    select = next((child.child(i) for i in range(child.childCount())
-                                   if child.child(i).data(0, _PLACE_ROLE) == chosen), child)
+                    rooms = [child.child(i) for i in range(child.childCount())]
+                    select = next((r for r in rooms if r is not None and r.data(0, _PLACE_ROLE) == chosen), child)
         root.setExpanded(True)
         self.tree.setCurrentItem(select)
         self.tree.blockSignals(False)
