@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -25,13 +28,14 @@ from PySide6.QtWidgets import (
 from db.engine import Database
 from station import compound, residents
 from station.errors import ValidationError
+from station.residents import ResidentRow
 from ui import icons, messages
 from ui.household_dialogs import HouseholdViewDialog, NewHouseholdDialog
 from ui.resident_dialogs import HistoryDialog, MoveOutDialog, ResidentDialog
-from station.residents import ResidentRow
 from ui.table_models import ResidentTableModel
 
 _PLACE_ROLE = Qt.ItemDataRole.UserRole
+DialogType = TypeVar("DialogType", bound=QDialog)
 
 
 class ResidentsTab(QWidget):
@@ -235,7 +239,7 @@ class ResidentsTab(QWidget):
 
     # ------------------------------------------------------------ actions
 
-    def _open(self, dialog: QDialog, on_accept) -> QDialog:  # type: ignore[no-untyped-def]
+    def _open(self, dialog: DialogType, on_accept: Callable[[], object]) -> DialogType:
         """Open a window-modal dialog; ``on_accept`` runs when the user saves."""
         self.dialog = dialog
         dialog.accepted.connect(on_accept)
@@ -266,11 +270,11 @@ class ResidentsTab(QWidget):
             self._changed(dialog.resident_id)
             self.status.emit(f"已新增居民 {dialog.name.text().strip()}")
 
-        return self._open(dialog, added)  # type: ignore[return-value]
+        return self._open(dialog, added)
 
     def add_household(self) -> NewHouseholdDialog:
         dialog = NewHouseholdDialog(self._db, self._staff_id, self)
-        return self._open(dialog, self._household_added)  # type: ignore[return-value]
+        return self._open(dialog, self._household_added)
 
     def _household_added(self) -> None:
         self.reload_tree()
@@ -279,10 +283,8 @@ class ResidentsTab(QWidget):
         household_id = dialog.household_id if isinstance(dialog, NewHouseholdDialog) else None
         if household_id is None:
             return
-        from station import compound as compound_service
-
         with self._db.read() as session:
-            place = compound_service.household_view(session, household_id).address
+            place = compound.household_view(session, household_id).address
         self.status.emit(f"已新建住户 {place}")
         if messages.confirm(self, f"已新建住户 {place}。\n现在为这户新增居民吗？", "新建住户"):
             self.add_resident(household_id)
@@ -298,7 +300,7 @@ class ResidentsTab(QWidget):
             self._changed(resident_id)
             self.status.emit(f"已保存 {dialog.name.text().strip()} 的修改")
 
-        return self._open(dialog, saved)  # type: ignore[return-value]
+        return self._open(dialog, saved)
 
     def view_household(self) -> HouseholdViewDialog | None:
         row = self._selected_row()
@@ -312,7 +314,7 @@ class ResidentsTab(QWidget):
         dialog = HouseholdViewDialog(self._db, self._staff_id, household_id, self)
         dialog.add_member_requested.connect(self._add_member)
         dialog.edit_member_requested.connect(self._edit_member)
-        return self._open(dialog, self._changed)  # type: ignore[return-value]
+        return self._open(dialog, self._changed)
 
     def _add_member(self, household_id: int) -> None:
         household_view = self.dialog
@@ -342,7 +344,7 @@ class ResidentsTab(QWidget):
             self._changed()
             self.status.emit(f"已迁出 {name}。勾选“显示已迁出”可以查看或撤销。")
 
-        return self._open(dialog, moved_out)  # type: ignore[return-value]
+        return self._open(dialog, moved_out)
 
     def undo_move_out(self) -> None:
         row = self._selected_row()
