@@ -138,9 +138,10 @@ class Resident(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
-    name: Mapped[str] = mapped_column(String(50))
-    # Pinyin search keys, e.g. "zsm zhangsanming" for 张三明 (space separated variants).
-    name_pinyin: Mapped[str] = mapped_column(String(200), default="")
+    # Indexed for search as you type: SQLite scans the small index, not the table.
+    name: Mapped[str] = mapped_column(String(50), index=True)
+    # Pinyin search keys, e.g. "zhangsanming zsm" for 张三明 (space separated variants).
+    name_pinyin: Mapped[str] = mapped_column(String(200), default="", index=True)
     gender: Mapped[str] = mapped_column(String(1))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     id_number: Mapped[str | None] = mapped_column(String(18))

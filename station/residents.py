@@ -471,9 +471,10 @@ def _place_parts(term: str) -> tuple[str, str, str] | None:
     return None
 
 
-def _term_condition(term: str) -> ColumnElement[bool]:
+def _term_alternatives(term: str) -> list[ColumnElement[bool]]:
     """One search word: a place (3-2-501, 3栋2单元501), digits (phone tail or room), pinyin, or a name.
 
+    A resident matches when any of the returned conditions holds.
     A room narrows as it is typed: "3-2-50" is rooms 50x of building 3 unit 2.
     """
     place = _place_parts(term)
@@ -484,12 +485,12 @@ def _term_condition(term: str) -> ColumnElement[bool]:
             conditions.append(Unit.number == unit)
         if room:
             conditions.append(Household.room.like(f"{room}%"))
-        return _households_where(*conditions)
+        return [_households_where(*conditions)]
     if term.isdigit():
-        return or_(Resident.phone.like(f"%{term}"), _households_where(Household.room == normalize_number(term)))
+        return [Resident.phone.like(f"%{term}"), _households_where(Household.room == normalize_number(term))]
     if term.isascii() and term.isalpha():
-        return (" " + Resident.name_pinyin).like(f"% {term.lower()}%")
-    return Resident.name.like(f"%{term}%")
+        return [(" " + Resident.name_pinyin).like(f"% {term.lower()}%")]
+    return [Resident.name.like(f"%{term}%")]
 
 
 def matching_text(session: Session, text: str) -> set[int] | None:
@@ -497,7 +498,7 @@ def matching_text(session: Session, text: str) -> set[int] | None:
     terms = clean(text).split()
     if not terms:
         return None
-    stmt = select(Resident.id).where(*(_term_condition(term) for term in terms))
+    stmt = select(Resident.id).where(*(or_(*_term_alternatives(term)) for term in terms))
     return set(session.connection().execute(stmt).scalars().all())
 
 
@@ -530,7 +531,7 @@ def _filtered(query: ResidentQuery, columns: Sequence[Any]) -> Select[Any]:
     elif group.startswith("care:"):
         stmt = stmt.where(Resident.care_tags.like(f"%{group[5:]}%"))
     for term in clean(query.text).split():
-        stmt = stmt.where(_term_condition(term))
+        stmt = stmt.where(or_(*_term_alternatives(term)))
     return stmt
 
 
