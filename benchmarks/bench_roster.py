@@ -88,7 +88,7 @@ def main() -> None:
 
         def preview() -> roster.ImportResult:
             with database.trial() as session:
-                return roster.import_roster(session, staff_id, layouts, path.name)
+                return roster.import_roster(session, staff_id, layouts, path.name, preview=True)
 
         def write() -> roster.ImportResult:
             with database.write() as session:

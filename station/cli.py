@@ -33,7 +33,7 @@ def import_roster(data_dir: Path, file: Path, sheet: str | None = None, dry_run:
             return 1
         scope = database.trial() if dry_run else database.write()
         with scope as session:
-            result = roster.import_roster(session, staff[0], layouts, file.name)
+            result = roster.import_roster(session, staff[0], layouts, file.name, preview=dry_run)
         for row in result.rows:
             print(f"{row.where}\t{row.status}\t{row.name}\t{row.reason}".rstrip(), file=out)
         if rejects is not None and result.count(roster.ERROR):

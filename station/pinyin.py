@@ -20,7 +20,7 @@ SURNAME_READINGS = {
 }
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def _pinyin(text: str) -> tuple[str, ...]:
     from pypinyin import Style, lazy_pinyin
 
@@ -28,7 +28,7 @@ def _pinyin(text: str) -> tuple[str, ...]:
     return tuple(syllable.lower() for syllable in syllables if syllable.isalnum())
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def search_keys(name: str) -> str:
     """Space-separated search keys: full pinyin and initials, for each reading kept.
 
@@ -39,7 +39,8 @@ def search_keys(name: str) -> str:
     name = unicodedata.normalize("NFKC", name).strip()
     if not name:
         return ""
-    usual = list(_pinyin(name))
+    # Surname and given name apart: both repeat across a compound, so the cache serves most names.
+    usual = [*_pinyin(name[0]), *_pinyin(name[1:])] if len(name) > 1 else list(_pinyin(name))
     variants = [usual]
     surname = SURNAME_READINGS.get(name[0])
     if surname is not None and usual:

@@ -263,8 +263,10 @@ def snapshot(session: Session, resident: Resident) -> dict[str, str]:
     }
 
 
-def apply(resident: Resident, data: CleanResident) -> None:
-    if resident.name != data.name or not resident.name_pinyin:
+def apply(resident: Resident, data: CleanResident, with_search_keys: bool = True) -> None:
+    """Put checked values on the record. ``with_search_keys=False`` leaves the pinyin keys
+    out, for a preview that is rolled back anyway (they change no outcome)."""
+    if with_search_keys and (resident.name != data.name or not resident.name_pinyin):
         resident.name_pinyin = search_keys(data.name)
     resident.name = data.name
     resident.household_id = data.household_id

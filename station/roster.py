@@ -411,7 +411,8 @@ class _Parsed:
 
 def _parse(row: Sequence[Any], layout: SheetLayout) -> _Parsed:
     columns = layout.columns
-    text = {key: _text(_cell(row, columns, key)) for key in FIELDS}
+    text = {key: _text(row[index]) if index < len(row) else "" for key, index in columns.items()}
+    text.update((key, "") for key in FIELDS if key not in text)
     errors: dict[str, str] = {}
     remarks: list[str] = []
     id_number, id_error = _id_cell(_cell(row, columns, "id_number"))
@@ -553,11 +554,13 @@ Progress = Callable[[int, int], bool]
 
 
 def import_roster(session: Session, staff_id: int, layouts: Sequence[SheetLayout], source: str,
-                  progress: Progress | None = None, today: dt.date | None = None) -> ImportResult:
+                  progress: Progress | None = None, today: dt.date | None = None,
+                  preview: bool = False) -> ImportResult:
     """Import the rows of the given sheets into the session's transaction.
 
     Valid rows are written, wrong ones reported; one audit entry records the
-    import. Call it in a transaction that is rolled back to get a preview.
+    import. Call it in a transaction that is rolled back, with ``preview=True``
+    (which skips the pinyin search keys: they change no outcome), to get a preview.
     ``progress(done, total)`` returning False cancels (raises ImportCancelled).
     """
     today = today or dt.date.today()
@@ -600,7 +603,7 @@ def import_roster(session: Session, staff_id: int, layouts: Sequence[SheetLayout
                 continue
             parsed = _parse(raw, layout)
             _import_row(session, parsed, result, compound, by_id_number, by_name, heads, seen,
-                        created_ids, updated_ids, today)
+                        created_ids, updated_ids, today, preview)
     session.flush()
     outcome = ImportResult(results, compound.created)
     audit.record(
@@ -617,7 +620,7 @@ def import_roster(session: Session, staff_id: int, layouts: Sequence[SheetLayout
 def _import_row(session: Session, parsed: _Parsed, result: RowResult, compound: _Compound,
                 by_id_number: dict[str, Resident], by_name: dict[tuple[str, int], Resident],
                 heads: dict[int, tuple[int, str]], seen: dict[object, tuple[str, Any]],
-                created: list[Resident], updated: list[int], today: dt.date) -> None:
+                created: list[Resident], updated: list[int], today: dt.date, preview: bool) -> None:
     data = parsed.data
     result.name = clean(data.name)
     result.place = address(*parsed.place) if parsed.place else ""
@@ -626,7 +629,7 @@ def _import_row(session: Session, parsed: _Parsed, result: RowResult, compound: 
         errors["household"] = "需要楼栋、单元、房号，或“3栋2单元501”这样的住址"
 
     # Check the row on its own first; its household is only created when the row is good.
-    probe, field_errors = check_fields(dataclasses.replace(data, household_id=1), today)
+    probe, field_errors = check_fields(data, today)
     for field_key, message in field_errors.items():
         errors.setdefault(field_key, message)
     id_number = probe.id_number if "id_number" not in errors else None
@@ -680,7 +683,7 @@ def _import_row(session: Session, parsed: _Parsed, result: RowResult, compound: 
     remarks = "；".join(parsed.remarks)
     if match is None:
         resident = Resident(moved_out_reason="")
-        apply(resident, values)
+        apply(resident, values, with_search_keys=not preview)
         session.add(resident)
         created.append(resident)
         if values.id_number:
@@ -692,7 +695,7 @@ def _import_row(session: Session, parsed: _Parsed, result: RowResult, compound: 
         if not changed:
             result.reason = "与已登记的信息相同"
             return
-        apply(match, values)
+        apply(match, values, with_search_keys=not preview)
         updated.append(match.id)
         result.status = UPDATE
         result.reason = "改了：" + "、".join(dict.fromkeys(changed)) + (f"；{remarks}" if remarks else "")

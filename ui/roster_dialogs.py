@@ -175,7 +175,8 @@ class RosterImportDialog(QDialog):
         try:
             scope = self._db.write() if commit else self._db.trial()
             with scope as session:
-                return roster.import_roster(session, self._staff_id, self._layouts, self._path.name, report)
+                return roster.import_roster(session, self._staff_id, self._layouts, self._path.name, report,
+                                            preview=not commit)
         except roster.ImportCancelled:
             messages.info(self, "已取消，没有写入任何数据。")
             return None
