@@ -317,9 +317,11 @@ def test_the_finder_gives_what_a_fresh_query_gives(database: Database, staff_id:
                                                    neighbours: dict[str, int]) -> None:
     finder = residents.ResidentFinder()
     with database.read() as session:
-        for query in (ResidentQuery(), ResidentQuery(text="z"), ResidentQuery(text="zs"),
+        for query in (ResidentQuery(), ResidentQuery(text="z"), ResidentQuery(text="zs"), ResidentQuery(text="ZHANG"),
                       ResidentQuery(text="3-2", sort="age"), ResidentQuery(text="1234", descending=True),
-                      ResidentQuery(group="party", text="z"), ResidentQuery(text="")):
+                      ResidentQuery(text="501"), ResidentQuery(text="张 1234"), ResidentQuery(text="lu"),
+                      ResidentQuery(text="cxx"), ResidentQuery(text="三明"), ResidentQuery(text="3栋2单元"),
+                      ResidentQuery(group="party", text="z"), ResidentQuery(text="nobody"), ResidentQuery(text="")):
             assert finder.find(session, query) == residents.find_ids(session, query)
     with database.write() as session:
         residents.move_out(session, staff_id, neighbours["张三明"], "", "")

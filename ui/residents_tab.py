@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -141,6 +141,7 @@ class ResidentsTab(QWidget):
         self.model.modelReset.connect(self._update_count)
         self.table.setSortingEnabled(True)  # loads the table
         self._update_count()
+        QTimer.singleShot(0, self.model, self.model.warm_search)  # once the window is up
 
     # ------------------------------------------------------------ the place tree
 

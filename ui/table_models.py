@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 
 from db.engine import Database
@@ -118,11 +118,17 @@ class ResidentTableModel(_Table):
     def update_query(self, **changes: Any) -> None:
         self.set_query(dataclasses.replace(self._query, **changes))
 
+    def warm_search(self) -> None:
+        """Prepare search as you type while nobody is typing yet."""
+        with self._db.read() as session:
+            self._finder.warm(session)
+
     def refresh(self) -> None:
         """Read everything again, after the records changed."""
         self._finder.invalidate()
         self._cache = {}
         self._load()
+        QTimer.singleShot(0, self, self.warm_search)
 
     def _load(self) -> None:
         with self._db.read() as session:
