@@ -495,15 +495,6 @@ def _term_alternatives(term: str) -> list[ColumnElement[bool]]:
     return [Resident.name.like(f"%{term}%")]
 
 
-def matching_text(session: Session, text: str) -> set[int] | None:
-    """Ids of residents (moved out or not) matching every typed word; None when nothing is typed."""
-    terms = clean(text).split()
-    if not terms:
-        return None
-    stmt = select(Resident.id).where(*(or_(*_term_alternatives(term)) for term in terms))
-    return set(session.connection().execute(stmt).scalars().all())
-
-
 def _filtered(query: ResidentQuery, columns: Sequence[Any]) -> Select[Any]:
     stmt = (
         select(*columns)

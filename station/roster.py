@@ -36,7 +36,7 @@ from station.residents import (
     find_ids,
     head_taken,
 )
-from station.validation import clean, mask_id_number
+from station.validation import birth_date_from_id, clean, mask_id_number
 from station.vocab import CARE_TAGS, HEAD, PARTY_CATEGORIES, ROLES
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
@@ -334,13 +334,6 @@ def _date_cell(value: Any) -> tuple[str, tuple[int, int] | None]:
     return text, None
 
 
-def _birth_in_id(id_number: str) -> dt.date | None:
-    try:
-        return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    except (ValueError, IndexError):
-        return None
-
-
 def _place(row: Sequence[Any], layout: SheetLayout) -> tuple[str, str, str] | None:
     columns = layout.columns
     building = _text(_cell(row, columns, "building")) or layout.building
@@ -421,7 +414,10 @@ def _parse(row: Sequence[Any], layout: SheetLayout) -> _Parsed:
     birth, month_only = _date_cell(_cell(row, columns, "birth_date"))
     if month_only is not None:
         year, month = month_only
-        from_id = _birth_in_id(id_number)
+        try:
+            from_id: dt.date | None = birth_date_from_id(id_number)
+        except ValueError:  # no ID number, or not a valid one: check_fields names it
+            from_id = None
         if from_id is not None and (from_id.year, from_id.month) == (year, month):
             birth = f"{from_id:%Y-%m-%d}"  # the ID number gives the day
         else:

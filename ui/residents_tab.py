@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,13 +36,11 @@ from ui.table_models import ResidentTableModel
 
 _PLACE_ROLE = Qt.ItemDataRole.UserRole
 DialogType = TypeVar("DialogType", bound=QDialog)
-WARM_DELAY_MS = 300
 
 
 class ResidentsTab(QWidget):
     """Residents and households (居民与住户)."""
 
-    data_changed = Signal()
     status = Signal(str)  # a short message for the status bar after an action
 
     def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
@@ -142,8 +140,7 @@ class ResidentsTab(QWidget):
         self.model.modelReset.connect(self._update_count)
         self.table.setSortingEnabled(True)  # loads the table
         self._update_count()
-        # Once the window has been painted: a worker does not type within the first moment.
-        QTimer.singleShot(WARM_DELAY_MS, self.model, self.model.warm_search)
+        self.model.warm_search_soon()
 
     # ------------------------------------------------------------ the place tree
 
@@ -264,7 +261,6 @@ class ResidentsTab(QWidget):
             if root is not None:
                 self.tree.setCurrentItem(root)
             self.select_resident(select)
-        self.data_changed.emit()
 
     def add_resident(self, household_id: int | None = None) -> ResidentDialog:
         dialog = ResidentDialog(self._db, self._staff_id, household_id=household_id or None, parent=self)
@@ -281,7 +277,6 @@ class ResidentsTab(QWidget):
 
     def _household_added(self) -> None:
         self.reload_tree()
-        self.data_changed.emit()
         dialog = self.dialog
         household_id = dialog.household_id if isinstance(dialog, NewHouseholdDialog) else None
         if household_id is None:

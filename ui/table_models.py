@@ -118,17 +118,22 @@ class ResidentTableModel(_Table):
     def update_query(self, **changes: Any) -> None:
         self.set_query(dataclasses.replace(self._query, **changes))
 
+    WARM_DELAY_MS = 300  # after the window has been painted; nobody types within the first moment
+
     def warm_search(self) -> None:
         """Prepare search as you type while nobody is typing yet."""
         with self._db.read() as session:
             self._finder.warm(session)
+
+    def warm_search_soon(self) -> None:
+        QTimer.singleShot(self.WARM_DELAY_MS, self, self.warm_search)
 
     def refresh(self) -> None:
         """Read everything again, after the records changed."""
         self._finder.invalidate()
         self._cache = {}
         self._load()
-        QTimer.singleShot(300, self, self.warm_search)  # after the repaint
+        self.warm_search_soon()
 
     def _load(self) -> None:
         with self._db.read() as session:
