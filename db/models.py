@@ -1,4 +1,4 @@
-"""Typed SQLAlchemy models of the station's records: compound, residents, staff, audit log."""
+"""Typed SQLAlchemy models of the station's records: compound, residents, staff, points, audit log."""
 
 from __future__ import annotations
 
@@ -187,6 +187,131 @@ class AuditEntry(Base):
     staff: Mapped[Staff | None] = relationship()
 
 
+class Setting(Base):
+    """One station setting (设置), stored as JSON under a dotted key such as ``points.stars``."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+
+
+class PointItem(Base):
+    """An item of the rule catalogue (积分细则): what a deed is worth.
+
+    ``points`` is positive for an award (加分) and negative for a deduction
+    (减分). A retired item (停用) keeps its entries; it is never deleted.
+    """
+
+    __tablename__ = "point_items"
+    __table_args__ = (
+        UniqueConstraint("category", "name", name="category_name"),
+        CheckConstraint("points <> 0", name="points_not_zero"),
+        CheckConstraint("monthly_cap IS NULL OR monthly_cap > 0", name="cap_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(60))
+    points: Mapped[int] = mapped_column(Integer)
+    # Most points (as a magnitude) one resident or household may get from this item in a month.
+    monthly_cap: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(default=True)
+    sort_key: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class PointEntry(Base):
+    """One line of the points ledger (积分台账): an award, a deduction or a reversal.
+
+    Entries are append-only: a wrong one is reversed by a new entry whose
+    ``reverses_id`` names it. An entry counts once an auditor approved it
+    (a ``PointReview``). ``household_id`` is the resident's household when the
+    deed was done, so a household keeps its points when a member moves out.
+    ``resident_id`` is empty for an entry given to the whole household.
+    """
+
+    __tablename__ = "point_entries"
+    __table_args__ = (
+        CheckConstraint("kind IN ('deed', 'reversal')", name="kind"),
+        CheckConstraint("points <> 0", name="points_not_zero"),
+        Index("ix_point_entries_household_points", "household_id", "deed_date", "points"),
+        Index("ix_point_entries_resident_points", "resident_id", "deed_date", "points"),
+        Index("uq_point_entries_reverses_id", "reverses_id", unique=True,
+              sqlite_where=text("reverses_id IS NOT NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), default="deed")
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("point_items.id"), index=True)
+    points: Mapped[int] = mapped_column(Integer)
+    deed_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("point_entries.id"))
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class PointReview(Base):
+    """The audit group's decision (积分审核) on one ledger entry: approved or rejected.
+
+    One decision per entry, never changed; an entry without one is 待审核.
+    """
+
+    __tablename__ = "point_reviews"
+    __table_args__ = (CheckConstraint("decision IN ('approved', 'rejected')", name="decision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("point_entries.id"), unique=True)
+    decision: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class PointMonth(Base):
+    """A closed month (一月一评): its entries were reviewed; it takes no new ones."""
+
+    __tablename__ = "point_months"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-11"
+    closed_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    closed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class StarPeriod(Base):
+    """A rated half-year (半年评星): its dates and the thresholds it was rated with."""
+
+    __tablename__ = "star_periods"
+
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-H1"
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    thresholds: Mapped[str] = mapped_column(Text)  # JSON, as rated
+    rated_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    rated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class StarRating(Base):
+    """A household's star rating (星级家庭) for one half-year, stored as rated."""
+
+    __tablename__ = "star_ratings"
+    __table_args__ = (UniqueConstraint("period", "household_id", name="period_household"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(ForeignKey("star_periods.period"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    points: Mapped[int] = mapped_column(Integer)
+    stars: Mapped[int] = mapped_column(Integer)
+    voucher: Mapped[int] = mapped_column(Integer)  # yuan
+
+
 # Tables whose rows are never deleted (nothing is lost); enforced by triggers.
-NO_DELETE_TABLES = ("buildings", "units", "households", "residents", "staff")
-APPEND_ONLY_TABLES = ("audit_log",)
+NO_DELETE_TABLES = ("buildings", "units", "households", "residents", "staff", "point_items")
+# Tables whose rows are never changed or deleted: ledgers and decisions.
+APPEND_ONLY_TABLES = ("audit_log", "point_entries", "point_reviews", "point_months",
+                      "star_periods", "star_ratings")

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Building, Household, Resident, Unit
-from station import audit, onboarding
+from db.models import Building, Household, PointItem, Resident, Unit
+from station import audit, onboarding, points
 from station.compound import sort_key
 from station.errors import ValidationError
 from station.pinyin import search_keys
@@ -270,11 +270,18 @@ DEMO_STATION = onboarding.StationDetails("幸福里小区党群服务站", "幸�
 DEMO_STAFF = "值班员"
 
 
-def load_demo(session: Session, size: DemoSize = DemoSize()) -> tuple[int, int]:
-    """Set up the demo station (when not set up yet) and fill the demo compound."""
+def load_demo(session: Session, size: DemoSize = DemoSize(), today: dt.date | None = None) -> tuple[int, int]:
+    """Set up the demo station (when not set up yet), fill the demo compound and give it a year of points."""
+    from station.demo_points import generate_points
+
+    today = today or dt.date.today()
     acting = onboarding.acting_staff(session)
     if acting is None:
         staff_id = onboarding.set_up(session, DEMO_STATION, DEMO_STAFF)
     else:
         staff_id = acting[0]
-    return generate(session, staff_id, size)
+    made = generate(session, staff_id, size, today=today)
+    if session.scalar(select(PointItem.id).limit(1)) is None:
+        points.load_default_catalogue(session, staff_id)
+    generate_points(session, staff_id, today)
+    return made

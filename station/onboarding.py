@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import StationInfo, Staff
-from station import audit
+from station import audit, points
 from station.errors import ValidationError
 from station.validation import clean, clean_text
 from station.vocab import ADMIN
@@ -31,7 +31,8 @@ def details(session: Session) -> StationDetails | None:
 
 
 def set_up(session: Session, station: StationDetails, staff_name: str) -> int:
-    """Save the station's details and create the first staff account (管理员).
+    """Save the station's details, create the first staff account (管理员) and load the default
+    points catalogue (默认积分细则), which the station then adapts.
 
     Returns the new staff account's id.
     """
@@ -58,6 +59,7 @@ def set_up(session: Session, station: StationDetails, staff_name: str) -> int:
         session, account.id, "set_up", "station", 1, f"初始设置：{name}",
         after={"name": name, "community": info.community, "street": info.street, "staff": staff},
     )
+    points.load_default_catalogue(session, account.id)
     return account.id
 
 

@@ -18,4 +18,4 @@ CARE_TAGS = ("独居老人", "特困老人", "困难户", "残疾人", "困境�
 
 # Staff account roles.
 STAFF_ROLES = ("录入员", "积分审核员", "管理员")
-ADMIN = "管理员"
+CLERK, AUDITOR, ADMIN = STAFF_ROLES

@@ -1,0 +1,139 @@
+"""A year of points for the demo compound: entries across the catalogue, reviews, closed months, ratings.
+
+Entries respect the catalogue's monthly caps and the residents' move-out
+dates, so every screen and notice shows something that could be true.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from db.models import PointEntry, PointItem, PointReview, Resident, StarPeriod
+from station import audit, points, staff
+from station.vocab import AUDITOR, CLERK, HEAD
+
+DEMO_CLERK = "王秀兰"
+DEMO_AUDITORS = ("李建国", "赵敏")
+REJECT_REASONS = ("无活动签到记录", "同一事项重复登记", "不属于积分细则范围")
+REVERSE_REASONS = ("记错了人，应记在同户家属名下", "活动当天未到场，核实后冲正")
+
+
+def _demo_accounts(session: Session, admin_id: int) -> tuple[list[int], list[int]]:
+    """(recorders, auditors): the admin and a desk clerk record; two auditors review."""
+    names = {account.name: account.id for account in staff.accounts(session)}
+    clerk = names.get(DEMO_CLERK) or staff.add(session, admin_id, DEMO_CLERK, CLERK)
+    auditors = [names.get(name) or staff.add(session, admin_id, name, AUDITOR) for name in DEMO_AUDITORS]
+    return [admin_id, clerk], auditors
+
+
+def generate_points(session: Session, admin_id: int, today: dt.date, seed: int = 2026) -> int:
+    """Twelve months of entries up to ``today``: past months reviewed and closed, this month partly
+    pending, the latest ended half-year rated. Returns the number of entries made."""
+    rng = random.Random(seed)
+    recorders, auditors = _demo_accounts(session, admin_id)
+    items = session.scalars(select(PointItem).where(PointItem.active.is_(True))).all()
+    base = next(i for i in items if i.category == "基础积分")
+    awards = [i for i in items if i.points > 0 and i is not base]
+    deductions = [i for i in items if i.points < 0]
+    people = session.execute(
+        select(Resident.id, Resident.household_id, Resident.relation, Resident.moved_out_on, Resident.birth_date,
+               Resident.roles)
+    ).all()
+    adults = [p for p in people if p.birth_date is None or (today - p.birth_date).days > 14 * 365]
+    # Some residents take part often, most now and then, many not at all.
+    zeal = {p.id: rng.choice((0, 0, 0, 0, 0, 0.3, 0.5, 1, 2.5)) + (1.5 if p.roles else 0) for p in adults}
+    heads = [p for p in people if p.relation == HEAD and p.moved_out_on is None]
+
+    first_month = points.month_of(dt.date(today.year - 1, today.month, 1) if today.month < 12
+                                  else dt.date(today.year, 1, 1))
+    months = points.months_between(points.month_bounds(first_month)[0], today)
+    current = points.month_of(today)
+    next_id = int(session.scalar(select(func.max(PointEntry.id))) or 0) + 1
+    entries: list[dict[str, Any]] = []
+    used: dict[tuple[int, int, str], int] = {}
+
+    def add(resident: Any, item: PointItem, day: dt.date, note: str = "") -> dict[str, Any] | None:
+        nonlocal next_id
+        if resident.moved_out_on is not None and resident.moved_out_on <= day:
+            return None
+        key = (resident.id, item.id, points.month_of(day))
+        if item.monthly_cap is not None and used.get(key, 0) + abs(item.points) > item.monthly_cap:
+            return None
+        used[key] = used.get(key, 0) + abs(item.points)
+        row = {"id": next_id, "kind": "deed", "resident_id": resident.id, "household_id": resident.household_id,
+               "item_id": item.id, "points": item.points, "deed_date": day, "note": note, "reverses_id": None,
+               "recorded_by": rng.choice(recorders),
+               "recorded_at": dt.datetime.combine(day, dt.time(9 + rng.randrange(8), rng.randrange(60)))}
+        next_id += 1
+        entries.append(row)
+        return row
+
+    for month in months:
+        first, last = points.month_bounds(month)
+        last = min(last, today)
+        span = (last - first).days + 1
+        if first.month in (1, 7):
+            for head in heads:
+                add(head, base, first, "半年基础积分")
+        for person in adults:
+            for _ in range(int(zeal[person.id] * rng.random() * 2 + 0.5)):
+                add(person, rng.choice(awards), first + dt.timedelta(days=rng.randrange(span)))
+            if rng.random() < 0.01:
+                add(person, rng.choice(deductions), first + dt.timedelta(days=rng.randrange(span)),
+                    "经楼栋长核实")
+    if entries:
+        session.execute(insert(PointEntry), entries)
+
+    # Reviews: earlier months all decided, this month about a third still waiting.
+    reviews: list[dict[str, Any]] = []
+    approved: list[dict[str, Any]] = []
+    for row in entries:
+        in_current = points.month_of(row["deed_date"]) == current
+        if in_current and rng.random() < 0.65:
+            continue
+        reviewer = rng.choice([a for a in auditors if a != row["recorded_by"]])
+        rejected = rng.random() < 0.02
+        reviews.append({"entry_id": row["id"], "decision": "rejected" if rejected else "approved",
+                        "reason": rng.choice(REJECT_REASONS) if rejected else "", "reviewed_by": reviewer,
+                        "reviewed_at": row["recorded_at"] + dt.timedelta(days=rng.randrange(1, 4))})
+        if not rejected and not in_current:
+            approved.append(row)
+
+    # A few approved entries were wrong and are reversed in a later month (reversals approved too).
+    reversals = []
+    for row in rng.sample(approved, k=min(len(approved), max(1, len(approved) // 150))):
+        day = row["deed_date"] + dt.timedelta(days=rng.randrange(20, 40))
+        if day >= today - dt.timedelta(days=2):
+            continue
+        reversal = {**row, "id": next_id, "kind": "reversal", "points": -row["points"], "deed_date": day,
+                    "note": f"冲正第{row['id']}号记录：{rng.choice(REVERSE_REASONS)}", "reverses_id": row["id"],
+                    "recorded_at": dt.datetime.combine(day, dt.time(10, 0))}
+        next_id += 1
+        reversals.append(reversal)
+        if points.month_of(day) != current:
+            reviewer = rng.choice([a for a in auditors if a != reversal["recorded_by"]])
+            reviews.append({"entry_id": reversal["id"], "decision": "approved", "reason": "",
+                            "reviewed_by": reviewer, "reviewed_at": reversal["recorded_at"] + dt.timedelta(days=1)})
+    if reversals:
+        session.execute(insert(PointEntry), reversals)
+    if reviews:
+        session.execute(insert(PointReview), reviews)
+
+    # Every finished month is closed by an auditor, then the latest ended half-year is rated.
+    for month in months:
+        if month != current:
+            points.close_month(session, auditors[0], month, today)
+    period = points.half_year_of(session, today)
+    year, half = int(period[:4]), int(period[-1])
+    previous = f"{year}-H1" if half == 2 else f"{year - 1}-H2"
+    first, _ = points.half_year_bounds(session, previous)
+    if points.month_of(first) in months and session.get(StarPeriod, previous) is None:
+        points.rate_half_year(session, auditors[0], previous, today)
+    audit.record(session, admin_id, "demo", "point_entry", None,
+                 f"示例积分：{len(entries) + len(reversals)}条记录，{len(reviews)}条审核")
+    return len(entries) + len(reversals)
