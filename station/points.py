@@ -534,6 +534,17 @@ def balances(session: Session, level: Level, ids: Sequence[int] | None = None,
     return {k: int(total) for k, total in session.connection().execute(stmt.group_by(key))}
 
 
+def resident_balance_column() -> ColumnElement[int]:
+    """A resident's approved points as a correlated subquery (to sort the residents table by)."""
+    return (
+        select(func.coalesce(func.sum(PointEntry.points), 0))
+        .join(PointReview, and_(PointReview.entry_id == PointEntry.id, PointReview.decision == "approved"))
+        .where(PointEntry.resident_id == Resident.id)
+        .correlate(Resident)
+        .scalar_subquery()
+    )
+
+
 # ------------------------------------------------------------------ the ledger (积分台账)
 
 

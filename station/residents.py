@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Building, Household, Resident, Unit
-from station import audit
+from station import audit, points
 from station.compound import address, household_label, normalize_number
 from station.errors import NotFound, ValidationError
 from station.pinyin import search_keys
@@ -427,7 +427,8 @@ GROUPS: dict[str, str] = {
     **{f"care:{t}": t for t in CARE_TAGS},
 }
 
-SORT_COLUMNS = ("name", "gender", "age", "address", "relation", "phone", "party", "roles", "care", "status")
+SORT_COLUMNS = ("name", "gender", "age", "address", "relation", "phone", "party", "roles", "care", "points",
+                "status")
 
 
 
@@ -545,6 +546,7 @@ def _order(query: ResidentQuery) -> list[Any]:
             "party": (Resident.party_category.is_(None), Resident.party_category),
             "roles": (Resident.roles == "", Resident.roles),
             "care": (Resident.care_tags == "", Resident.care_tags),
+            "points": (None, points.resident_balance_column()),
             "status": (None, Resident.moved_out_on.is_not(None)),
         }
         empty_last, column = keys[query.sort]
@@ -641,6 +643,7 @@ class ResidentRow:
     care_tags: str
     moved_out_on: dt.date | None
     household_id: int
+    points: int  # approved points (积分)
 
 
 def rows(session: Session, ids: Sequence[int], today: dt.date | None = None) -> dict[int, ResidentRow]:
@@ -658,6 +661,7 @@ def rows(session: Session, ids: Sequence[int], today: dt.date | None = None) -> 
         .join(Building, Building.id == Unit.building_id)
         .where(Resident.id.in_(list(ids)))
     )
+    balances = points.balances(session, "resident", ids)
     result = {}
     for (rid, name, gender, birth, relation, phone, party, roles, care, moved_out, household_id,
          building, unit, room) in session.connection().execute(stmt).all():
@@ -666,6 +670,6 @@ def rows(session: Session, ids: Sequence[int], today: dt.date | None = None) -> 
             address=address(building, unit, room), relation=relation,
             phone_masked=mask_phone(phone), party_category=party or "",
             roles=roles.replace(",", "、"), care_tags=care.replace(",", "、"),
-            moved_out_on=moved_out, household_id=household_id,
+            moved_out_on=moved_out, household_id=household_id, points=balances.get(rid, 0),
         )
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -11,8 +12,13 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 from db.engine import Database
 from station import APP_TITLE, __version__, onboarding
 from ui import icons
+from ui.points_dialogs import RecordDialog
+from ui.points_tab import PointsTab, Page
 from ui.residents_tab import ResidentsTab
 from ui.roster_dialogs import ExportDialog, RosterImportDialog, open_roster
+from ui.staff_dialogs import StaffDialog
+
+PageType = TypeVar("PageType", bound=Page)
 
 
 class MainWindow(QMainWindow):
@@ -33,6 +39,11 @@ class MainWindow(QMainWindow):
         self.residents = ResidentsTab(database, self.staff_id, self)
         self.residents.status.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.tabs.addTab(self.residents, icons.icon("fa5s.address-book"), "居民")
+        self.points = PointsTab(database, self.staff_id, self)
+        self.tabs.addTab(self.points, icons.icon("fa5s.coins"), "积分")
+        # Points change balances shown in the residents table, and the other way round.
+        self.points.changed.connect(self.residents.model.refresh)
+        self.residents.points_changed.connect(self.points.records_changed)
         self.setCentralWidget(self.tabs)
 
         self._build_menus()
@@ -75,10 +86,46 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(lambda: self._show_residents().focus_search())
         edit_menu.addAction(self.find_action)
 
+        points_menu = self.menuBar().addMenu("积分(&P)")
+        self.record_points_action = QAction(icons.icon("fa5s.plus-circle"), "记分(&J)…", self)
+        self.record_points_action.setShortcut(QKeySequence("Ctrl+J"))
+        self.record_points_action.triggered.connect(lambda: self.record_points())
+        points_menu.addAction(self.record_points_action)
+        for title, page in (("待审核(&A)", self.points.review), ("月度评审(&M)", self.points.months),
+                            ("星级家庭(&S)", self.points.stars), ("积分细则(&R)", self.points.catalogue)):
+            action = QAction(title, self)
+            action.triggered.connect(lambda _checked=False, page=page: self._show_points_page(page))
+            points_menu.addAction(action)
+
+        settings_menu = self.menuBar().addMenu("设置(&S)")
+        staff_action = QAction(icons.icon("fa5s.users-cog"), "工作人员(&W)…", self)
+        staff_action.triggered.connect(lambda: self.open_staff())
+        settings_menu.addAction(staff_action)
+        stars_action = QAction(icons.icon("fa5s.sliders-h"), "评星标准(&X)…", self)
+        stars_action.triggered.connect(lambda: self._show_points_page(self.points.stars).edit_settings())
+        settings_menu.addAction(stars_action)
+
         help_menu = self.menuBar().addMenu("帮助(&H)")
         about = QAction("关于(&A)", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def _show_points_page(self, page: PageType) -> PageType:
+        self.tabs.setCurrentWidget(self.points)
+        self.points.show_page(page)
+        return page
+
+    def record_points(self) -> RecordDialog:
+        """Ctrl+J from anywhere: record points, for the resident selected in the residents tab if any."""
+        resident_id = self.residents.selected_id() if self.tabs.currentWidget() is self.residents else None
+        self.tabs.setCurrentWidget(self.points)
+        return self.points.record(resident_id)
+
+    def open_staff(self) -> StaffDialog:
+        dialog = StaffDialog(self._db, self.staff_id, self)
+        dialog.finished.connect(lambda _result: self.points.records_changed())
+        dialog.open()
+        return dialog
 
     def _show_residents(self) -> ResidentsTab:
         self.tabs.setCurrentWidget(self.residents)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -31,6 +32,7 @@ from station.errors import ValidationError
 from station.residents import ResidentRow
 from ui import icons, messages
 from ui.household_dialogs import HouseholdViewDialog, NewHouseholdDialog
+from ui.points_dialogs import ResidentPointsDialog
 from ui.resident_dialogs import HistoryDialog, MoveOutDialog, ResidentDialog
 from ui.table_models import ResidentTableModel
 
@@ -42,6 +44,7 @@ class ResidentsTab(QWidget):
     """Residents and households (居民与住户)."""
 
     status = Signal(str)  # a short message for the status bar after an action
+    points_changed = Signal()  # points were recorded from this tab
 
     def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,7 +92,7 @@ class ResidentsTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((0, 110), (1, 50), (2, 50), (3, 130), (4, 90), (5, 115), (6, 90), (7, 110), (8, 120)):
+        for column, width in ((0, 110), (1, 50), (2, 50), (3, 130), (4, 90), (5, 115), (6, 90), (7, 110), (8, 120), (9, 50)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda _index: self.edit_resident())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
@@ -109,24 +112,28 @@ class ResidentsTab(QWidget):
         self.undo_move_out_button.clicked.connect(self.undo_move_out)
         self.history_button = QPushButton(icons.icon("fa5s.history"), "修改记录")
         self.history_button.clicked.connect(self.show_history)
+        self.points_button = QPushButton(icons.icon("fa5s.coins"), "积分记录")
+        self.points_button.setObjectName("resident_points")
+        self.points_button.clicked.connect(self.show_points)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
         filters.addWidget(QLabel("筛选："))
         filters.addWidget(self.group, 1)
         filters.addWidget(self.show_moved_out)
-        actions = QHBoxLayout()
+        filters.addWidget(self.count)
+        # A toolbar, not a row: on a narrow screen the last buttons fold into its » menu.
+        actions = QToolBar()
+        actions.setObjectName("resident_actions")
         for button in (self.add_button, self.household_button, self.edit_button, self.view_household_button,
-                       self.move_out_button, self.undo_move_out_button, self.history_button):
+                       self.move_out_button, self.undo_move_out_button, self.history_button, self.points_button):
             actions.addWidget(button)
-        actions.addStretch()
-        actions.addWidget(self.count)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(filters)
-        right_layout.addLayout(actions)
+        right_layout.addWidget(actions)
         right_layout.addWidget(self.table)
         splitter = QSplitter()
         splitter.addWidget(self.tree)
@@ -222,7 +229,7 @@ class ResidentsTab(QWidget):
 
     def _update_buttons(self) -> None:
         row = self._selected_row()
-        for button in (self.edit_button, self.view_household_button, self.history_button):
+        for button in (self.edit_button, self.view_household_button, self.history_button, self.points_button):
             button.setEnabled(row is not None)
         self.move_out_button.setEnabled(row is not None and row.moved_out_on is None)
         self.undo_move_out_button.setEnabled(row is not None and row.moved_out_on is not None)
@@ -364,6 +371,17 @@ class ResidentsTab(QWidget):
         if row is None:
             return None
         dialog = HistoryDialog(self._db, row.id, row.name, self)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_points(self) -> ResidentPointsDialog | None:
+        """积分记录: the selected resident's balance and entries; points can be recorded from there."""
+        row = self._selected_row()
+        if row is None:
+            return None
+        dialog = ResidentPointsDialog(self._db, self._staff_id, row.id, row.name, self)
+        dialog.finished.connect(lambda _result: self.points_changed.emit())
         self.dialog = dialog
         dialog.open()
         return dialog

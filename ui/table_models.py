@@ -89,9 +89,9 @@ class ResidentTableModel(_Table):
     loads the rows it is asked to show in blocks, so 30,000 residents cost little."""
 
     COL_NAME, COL_GENDER, COL_AGE, COL_ADDRESS, COL_RELATION, COL_PHONE, COL_PARTY, COL_ROLES, \
-        COL_CARE, COL_STATUS = range(10)
-    HEADERS = ("姓名", "性别", "年龄", "住址", "与户主关系", "电话", "党员类别", "职务", "关怀标签", "状态")
-    SORT_KEYS = ("name", "gender", "age", "address", "relation", "phone", "party", "roles", "care", "status")
+        COL_CARE, COL_POINTS, COL_STATUS = range(11)
+    HEADERS = ("姓名", "性别", "年龄", "住址", "与户主关系", "电话", "党员类别", "职务", "关怀标签", "积分", "状态")
+    SORT_KEYS = residents.SORT_COLUMNS
     BLOCK = 64  # rows read at a time: about two screens
     CACHE_LIMIT = 20_000
 
@@ -177,7 +177,7 @@ class ResidentTableModel(_Table):
     def _texts(row: ResidentRow) -> tuple[str, ...]:
         return (
             row.name, row.gender, "" if row.age is None else str(row.age), row.address, row.relation,
-            row.phone_masked, row.party_category, row.roles, row.care_tags,
+            row.phone_masked, row.party_category, row.roles, row.care_tags, str(row.points),
             f"已迁出 {row.moved_out_on:%Y-%m-%d}" if row.moved_out_on else "在住",
         )
 

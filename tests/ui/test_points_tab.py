@@ -1,0 +1,220 @@
+"""The 积分 tab as a station worker uses it: record, approve, reject, reverse, close a month, rate a half-year."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from db.engine import Database
+from station import points, staff
+from station.points import EntryInput, LedgerQuery
+from station.vocab import AUDITOR
+from tests.ui.conftest import type_text
+from ui.points_tab import PointsTab
+
+
+@pytest.fixture
+def auditor(demo_database: Database, staff_id: int) -> int:
+    with demo_database.write() as session:
+        return staff.add(session, staff_id, "李建国", AUDITOR)
+
+
+@pytest.fixture
+def tab(window) -> PointsTab:  # type: ignore[no-untyped-def]
+    window.tabs.setCurrentWidget(window.points)
+    return window.points
+
+
+def item_id(database: Database, name_part: str) -> int:
+    with database.read() as session:
+        return next(i.id for i in points.catalogue(session) if name_part in i.name)
+
+
+def record(database: Database, staff_id: int, resident_id: int, name_part: str = "好人好事",
+           day: dt.date | None = None) -> int:
+    with database.write() as session:
+        return points.record(session, staff_id, EntryInput(item_id(database, name_part), resident_id, None,
+                                                           f"{day or dt.date.today():%Y-%m-%d}"))
+
+
+def shown(table, column: int) -> list[str]:  # type: ignore[no-untyped-def]
+    model = table.model()
+    return [model.index(row, column).data() for row in range(model.rowCount())]
+
+
+def test_record_points_with_the_keyboard(qtbot, window, tab: PointsTab, demo_database: Database,  # type: ignore[no-untyped-def]
+                                         known: dict[str, int]) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    dialog = tab.ledger.dialog
+    assert dialog is not None and dialog.isVisible()
+    type_text(qtbot, dialog.person.edit, "张三明")
+    assert "张三明" in dialog.person.matches.item(0).text()
+    qtbot.keyClick(dialog.person.edit, Qt.Key.Key_Return)  # takes the first match
+    assert dialog.person.resident_id == known["张三明"]
+    assert "已选：张三明" in dialog.person.chosen_label.text()
+    line = dialog.item.lineEdit()
+    type_text(qtbot, line, "好人好事")
+    dialog.item.completer().setCompletionPrefix("好人好事")
+    dialog.item.completer().activated.emit(dialog.item.completer().currentCompletion())
+    assert dialog.item.item_id() == item_id(demo_database, "好人好事")
+    type_text(qtbot, dialog.note, "拾到钱包交还失主")
+    qtbot.keyClick(dialog.note, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert shown(tab.ledger.table, 2)[0] == "张三明"
+    assert shown(tab.ledger.table, 7)[0] == "待审核"
+    assert tab.pages.tabText(1) == "待审核 (1)"
+    with demo_database.read() as session:
+        (row,) = points.ledger(session, LedgerQuery())
+    assert (row.item, row.points, row.note) == ("好人好事、拾金不昧", 5, "拾到钱包交还失主")
+
+
+def test_a_refused_entry_says_why_beside_the_field(qtbot, tab: PointsTab, demo_database: Database) -> None:  # type: ignore[no-untyped-def]
+    dialog = tab.record()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.form.error_text("who") == "请先选择居民或住户"
+    assert dialog.form.error_text("item") == "请选择积分项目"
+    with demo_database.read() as session:
+        assert points.ledger(session, LedgerQuery()) == []
+
+
+def test_an_auditor_approves_and_the_residents_tab_shows_the_points(  # type: ignore[no-untyped-def]
+        qtbot, window, tab: PointsTab, demo_database: Database, staff_id: int, auditor: int,
+        known: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    first = record(demo_database, staff_id, known["张三明"])
+    second = record(demo_database, staff_id, known["王秀英"], "门前三包")
+    tab.records_changed()
+    tab.show_page(tab.review)
+    assert tab.review.reviewer.currentText() == "李建国"
+    assert sorted(int(i) for i in shown(tab.review.table, 0)) == [first, second]
+    monkeypatch.setattr("ui.messages.confirm", lambda *_a, **_k: True)
+    qtbot.mouseClick(tab.review.findChild(type(tab.review.approve_button), "select_all"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.review.approve_button, Qt.MouseButton.LeftButton)
+    assert tab.review.model.rowCount() == 0
+    assert tab.pages.tabText(1) == "待审核"
+    window.tabs.setCurrentWidget(window.residents)
+    type_text(qtbot, window.residents.search, "张三明")
+    model = window.residents.model
+    assert model.index(0, model.COL_POINTS).data() == "5"
+
+
+def test_the_recorder_cannot_approve_their_own_entry(  # type: ignore[no-untyped-def]
+        qtbot, tab: PointsTab, demo_database: Database, auditor: int, known: dict[str, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    record(demo_database, auditor, known["张三明"])
+    tab.records_changed()
+    tab.show_page(tab.review)
+    warnings: list[str] = []
+    monkeypatch.setattr("ui.messages.warn", lambda _parent, text, *_a: warnings.append(text))
+    tab.review.table.selectRow(0)
+    qtbot.mouseClick(tab.review.approve_button, Qt.MouseButton.LeftButton)
+    assert warnings and "本人录入" in warnings[0]
+    assert tab.review.model.rowCount() == 1
+
+
+def test_reject_with_a_reason(qtbot, tab: PointsTab, demo_database: Database, staff_id: int,  # type: ignore[no-untyped-def]
+                              auditor: int, known: dict[str, int]) -> None:
+    record(demo_database, staff_id, known["张三明"])
+    tab.records_changed()
+    tab.show_page(tab.review)
+    tab.review.table.selectRow(0)
+    qtbot.mouseClick(tab.review.reject_button, Qt.MouseButton.LeftButton)
+    dialog = tab.review.dialog
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.form.error_text("reason") == "驳回请写明原因"
+    type_text(qtbot, dialog.reason, "无签到记录")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    tab.show_page(tab.ledger)
+    assert shown(tab.ledger.table, 7) == ["已驳回：无签到记录"]
+
+
+def test_reverse_an_approved_entry(qtbot, tab: PointsTab, demo_database: Database, staff_id: int,  # type: ignore[no-untyped-def]
+                                   auditor: int, known: dict[str, int]) -> None:
+    entry = record(demo_database, staff_id, known["张三明"])
+    with demo_database.write() as session:
+        points.review(session, auditor, [entry], approve=True)
+    tab.records_changed()
+    tab.show_page(tab.ledger)
+    assert not tab.ledger.reverse_button.isEnabled()
+    assert tab.ledger.select_entry(entry)
+    assert tab.ledger.reverse_button.isEnabled()
+    qtbot.mouseClick(tab.ledger.reverse_button, Qt.MouseButton.LeftButton)
+    dialog = tab.ledger.dialog
+    type_text(qtbot, dialog.reason, "记错了人")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    rows = dict(zip(shown(tab.ledger.table, 0), shown(tab.ledger.table, 6)))
+    assert rows[str(entry)] == "+5" and list(rows.values()).count("-5") == 1
+    assert "已冲正" in shown(tab.ledger.table, 7)[list(rows).index(str(entry))]
+    assert tab.ledger.select_entry(entry)
+    assert not tab.ledger.reverse_button.isEnabled()  # reversed once is enough
+
+
+def test_close_last_month(qtbot, tab: PointsTab, demo_database: Database,  # type: ignore[no-untyped-def]
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ui.messages.confirm", lambda *_a, **_k: True)
+    tab.show_page(tab.months)
+    tab.months.table.selectRow(1)  # last month; this month is not over
+    qtbot.mouseClick(tab.months.close_button, Qt.MouseButton.LeftButton)
+    assert shown(tab.months.table, 5)[:2] == ["未结账", "已结账"]
+    assert shown(tab.months.table, 6)[1] == "李红"
+    last_month = points.month_of(dt.date.today().replace(day=1) - dt.timedelta(days=1))
+    with demo_database.read() as session:
+        assert points.is_closed(session, last_month)
+
+
+def test_rate_a_half_year(qtbot, tab: PointsTab, demo_database: Database, staff_id: int, auditor: int,  # type: ignore[no-untyped-def]
+                          known: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    with demo_database.read() as session:
+        period = next(p for p in points.periods(session) if p.last < dt.date.today())
+    with demo_database.write() as session:
+        big = points.add_item(session, staff_id, points.ItemInput("测试", "大额测试项目", "85"))
+    entry = record(demo_database, staff_id, known["张三明"], "大额测试项目", day=period.first)
+    with demo_database.write() as session:
+        points.review(session, auditor, [entry], approve=True)
+        for month in points.months_between(period.first, period.last):
+            points.close_month(session, staff_id, month)
+    assert big
+    monkeypatch.setattr("ui.messages.confirm", lambda *_a, **_k: True)
+    tab.records_changed()
+    tab.show_page(tab.stars)
+    tab.stars.period.setCurrentIndex(tab.stars.period.findData(period.period))
+    assert "尚未评定" in tab.stars.state.text()
+    assert shown(tab.stars.table, 0) == ["四星家庭"]
+    qtbot.mouseClick(tab.stars.rate_button, Qt.MouseButton.LeftButton)
+    assert "已于" in tab.stars.state.text() and "共 1 户" in tab.stars.state.text()
+    assert not tab.stars.rate_button.isEnabled()
+    assert shown(tab.stars.table, 5) == ["150"]
+
+
+def test_catalogue_add_and_retire(qtbot, tab: PointsTab, demo_database: Database,  # type: ignore[no-untyped-def]
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    tab.show_page(tab.catalogue)
+    qtbot.mouseClick(tab.catalogue.add_button, Qt.MouseButton.LeftButton)
+    dialog = tab.catalogue.dialog
+    dialog.category.setCurrentText("环境卫生")
+    type_text(qtbot, dialog.name, "认领绿地养护")
+    type_text(qtbot, dialog.points, "3")
+    dialog.save()
+    assert not dialog.isVisible()
+    names = shown(tab.catalogue.table, 1)
+    row = names.index("认领绿地养护")
+    monkeypatch.setattr("ui.messages.confirm", lambda *_a, **_k: True)
+    tab.catalogue.table.selectRow(row)
+    qtbot.mouseClick(tab.catalogue.retire_button, Qt.MouseButton.LeftButton)
+    assert shown(tab.catalogue.table, 4)[shown(tab.catalogue.table, 1).index("认领绿地养护")] == "已停用"
+
+
+def test_the_resident_points_dialog_lists_entries(qtbot, window, demo_database: Database, staff_id: int,  # type: ignore[no-untyped-def]
+                                                  known: dict[str, int]) -> None:
+    record(demo_database, staff_id, known["张三明"])
+    tab = window.residents
+    type_text(qtbot, tab.search, "张三明")
+    tab.table.selectRow(0)
+    qtbot.mouseClick(tab.points_button, Qt.MouseButton.LeftButton)
+    dialog = tab.dialog
+    assert "现有积分 0 分" in dialog.summary.text() and "待审核 +5 分" in dialog.summary.text()
+    assert dialog.model.rowCount() == 1

@@ -1,0 +1,739 @@
+"""The 积分 tab: record points, the ledger, approval, the monthly close, star families, dual points, the catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.engine import Database
+from station import compound, points, settings, staff
+from station.errors import ValidationError
+from station.points import LedgerQuery, LedgerRow
+from station.vocab import AUDITOR
+from ui import icons, messages
+from ui.points_dialogs import (
+    LEDGER_HEADERS,
+    ItemDialog,
+    ReasonDialog,
+    RecordDialog,
+    item_text,
+    ledger_cells,
+    ledger_greys,
+)
+from ui.reports import make_report
+from ui.staff_dialogs import StaffDialog
+from ui.table_models import SimpleTableModel
+
+MONTHLY_NOTICE = "points-monthly"
+STAR_ROLL = "star-families"
+
+
+def _table(model: SimpleTableModel, name: str, multi: bool = False) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.verticalHeader().hide()
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
+                           else QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _selected_rows(table: QTableView) -> list[int]:
+    return sorted(index.row() for index in table.selectionModel().selectedRows())
+
+
+def _button(icon: str, text: str, name: str) -> QPushButton:
+    button = QPushButton(icons.icon(icon), text)
+    button.setObjectName(name)
+    return button
+
+
+class Page(QWidget):
+    """A page of the points tab; reloads when shown after a change."""
+
+    changed = Signal()  # the page changed the records
+
+    def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = database
+        self._staff_id = staff_id
+        self.stale = True
+        self.dialog: QDialog | None = None
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        self.dialog = dialog
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.open()
+        return dialog
+
+    def _run(self, action: object) -> bool:
+        """Run a service call in one write transaction; a refused one is explained and changes nothing."""
+        try:
+            with self._db.write() as session:
+                action(session)  # type: ignore[operator]
+        except ValidationError as error:
+            messages.warn(self, error.message)
+            return False
+        self.changed.emit()
+        return True
+
+
+class LedgerPage(Page):
+    """积分台账: every entry, filtered by month, state, building or a word."""
+
+    def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(database, staff_id, parent)
+        self._rows: list[LedgerRow] = []
+        self.month = QComboBox()
+        self.month.setObjectName("month")
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("status")
+        self.status_filter.addItem("全部状态", "")
+        for status in points.STATUSES:
+            self.status_filter.addItem(status, status)
+        self.building = QComboBox()
+        self.building.setObjectName("building")
+        self.search = QLineEdit()
+        self.search.setObjectName("ledger_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText("姓名、拼音首字母或项目")
+        for widget in (self.month, self.status_filter, self.building):
+            widget.currentIndexChanged.connect(lambda _i: self.reload())
+        self.search.textChanged.connect(lambda _t: self.reload())
+
+        self.model = SimpleTableModel(LEDGER_HEADERS, self)
+        self.table = _table(self.model, "ledger")
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.count = QLabel()
+        self.record_button = _button("fa5s.plus-circle", "记分", "record")
+        self.record_button.setToolTip("记分 (Ctrl+J)")
+        self.record_button.clicked.connect(lambda: self.record())
+        self.reverse_button = _button("fa5s.undo", "冲正", "reverse")
+        self.reverse_button.setToolTip("已审核通过的记录记错了：另记一条相反的记录，原记录保留")
+        self.reverse_button.clicked.connect(lambda: self.reverse())
+        self.print_button = _button("fa5s.print", "打印月度公示", "print_monthly")
+        self.print_button.clicked.connect(lambda: self.print_notice())
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        filters.addWidget(self.month, 1)
+        filters.addWidget(self.status_filter, 1)
+        filters.addWidget(self.building, 1)
+        actions = QHBoxLayout()
+        for button in (self.record_button, self.reverse_button, self.print_button):
+            actions.addWidget(button)
+        actions.addStretch()
+        actions.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(actions)
+        layout.addWidget(self.table)
+        self._fill_filters()
+
+    def _fill_filters(self) -> None:
+        for combo in (self.month, self.building):
+            combo.blockSignals(True)
+            combo.clear()
+        with self._db.read() as session:
+            months = points.months(session)
+            buildings = compound.tree(session)
+        self.month.addItem("全部月份", "")
+        for view in months:
+            self.month.addItem(view.label, view.month)
+        self.month.setCurrentIndex(1)
+        self.building.addItem("全部楼栋", None)
+        for node in buildings:
+            self.building.addItem(f"{node.number}栋", node.id)
+        for combo in (self.month, self.building):
+            combo.blockSignals(False)
+
+    def query(self) -> LedgerQuery:
+        return LedgerQuery(month=self.month.currentData() or "", status=self.status_filter.currentData() or "",
+                           building_id=self.building.currentData(), text=self.search.text())
+
+    def reload(self) -> None:
+        query = self.query()
+        with self._db.read() as session:
+            self._rows = points.ledger(session, query)
+            total = points.ledger_count(session, query) if len(self._rows) == query.limit else len(self._rows)
+        self.model.set_rows([ledger_cells(r) for r in self._rows], [r.id for r in self._rows],
+                            grey=ledger_greys(self._rows))
+        shown = f"共 {total} 条" + (f"，显示最近 {len(self._rows)} 条" if total > len(self._rows) else "")
+        self.count.setText(shown + f"；计分合计 {sum(r.points for r in self._rows if r.status == points.APPROVED):+d}")
+        self.stale = False
+        self._update_buttons()
+
+    def selected(self) -> LedgerRow | None:
+        rows = _selected_rows(self.table)
+        return self._rows[rows[0]] if rows else None
+
+    def select_entry(self, entry_id: int) -> bool:
+        for n, row in enumerate(self._rows):
+            if row.id == entry_id:
+                self.table.selectRow(n)
+                return True
+        return False
+
+    def _update_buttons(self) -> None:
+        row = self.selected()
+        self.reverse_button.setEnabled(row is not None and row.can_reverse)
+
+    def record(self, resident_id: int | None = None) -> RecordDialog:
+        dialog = RecordDialog(self._db, self._staff_id, resident_id, self)
+        dialog.recorded.connect(lambda _id: self.changed.emit())
+        self._open(dialog)
+        return dialog
+
+    def reverse(self) -> ReasonDialog | None:
+        row = self.selected()
+        if row is None or not row.can_reverse:
+            return None
+
+        def reverse(reason: str) -> None:
+            with self._db.write() as session:
+                points.reverse(session, self._staff_id, row.id, reason)
+            self.changed.emit()
+
+        dialog = ReasonDialog(
+            "冲正", f"冲正第{row.id}号记录：{row.name} {row.item} {row.points:+d}分（{row.deed_date:%Y-%m-%d}）。\n"
+            "原记录保留，另记一条相反的记录，记在本月，经审核通过后生效。", reverse, self)
+        self._open(dialog)
+        return dialog
+
+    def print_notice(self) -> None:
+        month = self.month.currentData() or points.month_of(dt.date.today())
+        make_report(self, self._db, MONTHLY_NOTICE, month, [self.building.currentData()]
+                    if self.building.currentData() is not None else None)
+
+
+class ReviewPage(Page):
+    """待审核: the audit group approves or rejects entries, one or many at a time."""
+
+    def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(database, staff_id, parent)
+        self._rows: list[LedgerRow] = []
+        self.reviewer = QComboBox()
+        self.reviewer.setObjectName("reviewer")
+        self.no_auditor = QLabel("还没有积分审核员账号。积分须由积分审核小组成员审核，请先添加审核员。")
+        self.no_auditor.setStyleSheet("color: #c0392b;")
+        self.no_auditor.setWordWrap(True)
+        self.staff_button = _button("fa5s.users-cog", "工作人员…", "staff")
+        self.staff_button.clicked.connect(self.open_staff)
+        self.model = SimpleTableModel(LEDGER_HEADERS, self)
+        self.table = _table(self.model, "pending", multi=True)
+        self.approve_button = _button("fa5s.check", "通过所选", "approve")
+        self.approve_button.clicked.connect(lambda: self.approve())
+        self.reject_button = _button("fa5s.times", "驳回所选…", "reject")
+        self.reject_button.clicked.connect(lambda: self.reject_selected())
+        select_all = _button("fa5s.check-double", "全选", "select_all")
+        select_all.clicked.connect(self.table.selectAll)
+        self.count = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(QLabel("审核人："))
+        top.addWidget(self.reviewer)
+        top.addWidget(self.no_auditor)
+        top.addWidget(self.staff_button)
+        top.addStretch()
+        actions = QHBoxLayout()
+        for button in (select_all, self.approve_button, self.reject_button):
+            actions.addWidget(button)
+        actions.addStretch()
+        actions.addWidget(self.count)
+        hint = QLabel("自己录入的积分不能由自己审核。审核通过的积分才计入居民和住户的积分。")
+        hint.setStyleSheet("color: #555;")
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(hint)
+        layout.addLayout(actions)
+        layout.addWidget(self.table)
+
+    def reload(self) -> None:
+        current = self.reviewer.currentData()
+        with self._db.read() as session:
+            auditors = staff.accounts(session, AUDITOR, active_only=True)
+            self._rows = points.ledger(session, LedgerQuery(status=points.PENDING, limit=5000))
+        self.reviewer.blockSignals(True)
+        self.reviewer.clear()
+        for account in auditors:
+            self.reviewer.addItem(account.name, account.id)
+        if current is not None and self.reviewer.findData(current) >= 0:
+            self.reviewer.setCurrentIndex(self.reviewer.findData(current))
+        self.reviewer.blockSignals(False)
+        self.reviewer.setVisible(bool(auditors))
+        self.no_auditor.setVisible(not auditors)
+        self.model.set_rows([ledger_cells(r) for r in self._rows], [r.id for r in self._rows])
+        self.count.setText(f"待审核 {len(self._rows)} 条")
+        self.approve_button.setEnabled(bool(auditors and self._rows))
+        self.reject_button.setEnabled(bool(auditors and self._rows))
+        self.stale = False
+
+    def selected_ids(self) -> list[int]:
+        return [self._rows[n].id for n in _selected_rows(self.table)]
+
+    def _check(self) -> tuple[int, list[int]] | None:
+        ids = self.selected_ids()
+        if not ids:
+            messages.info(self, "请先在表中选择要审核的记录（可按住 Ctrl 或 Shift 多选，或点“全选”）。")
+            return None
+        return int(self.reviewer.currentData()), ids
+
+    def approve(self) -> bool:
+        chosen = self._check()
+        if chosen is None:
+            return False
+        reviewer, ids = chosen
+        if len(ids) > 1 and not messages.confirm(self, f"以{self.reviewer.currentText()}的名义审核通过所选的{len(ids)}条记录？"):
+            return False
+        return self._run(lambda session: points.review(session, reviewer, ids, approve=True))
+
+    def reject_selected(self) -> ReasonDialog | None:
+        chosen = self._check()
+        if chosen is None:
+            return None
+        reviewer, ids = chosen
+
+        def reject(reason: str) -> None:
+            with self._db.write() as session:
+                points.review(session, reviewer, ids, approve=False, reason=reason)
+            self.changed.emit()
+
+        dialog = ReasonDialog("驳回", f"驳回所选的{len(ids)}条记录。被驳回的记录保留在台账中，不计分。", reject, self)
+        self._open(dialog)
+        return dialog
+
+    def open_staff(self) -> StaffDialog:
+        dialog = StaffDialog(self._db, self._staff_id, self)
+        dialog.finished.connect(lambda _r: self.reload())
+        self._open(dialog)
+        return dialog
+
+
+class MonthsPage(Page):
+    """月度评审: each month's figures; a reviewed month is closed (一月一评) and its notice printed."""
+
+    HEADERS = ("月份", "记录", "待审核", "加分", "减分", "状态", "结账人", "结账时间")
+
+    def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(database, staff_id, parent)
+        self._months: list[points.MonthView] = []
+        self.model = SimpleTableModel(self.HEADERS, self)
+        self.table = _table(self.model, "months")
+        self.close_button = _button("fa5s.lock", "结账", "close_month")
+        self.close_button.setToolTip("本月审核完毕后结账：结账后不能再记入该月")
+        self.close_button.clicked.connect(lambda: self.close_selected())
+        self.print_button = _button("fa5s.print", "打印月度积分公示", "print_month")
+        self.print_button.clicked.connect(lambda: self.print_selected())
+        actions = QHBoxLayout()
+        actions.addWidget(self.close_button)
+        actions.addWidget(self.print_button)
+        actions.addStretch()
+        hint = QLabel("一月一评、一月一示：每月审核完毕后结账，并按楼栋打印积分公示张贴。结账后的更正记在当月。")
+        hint.setStyleSheet("color: #555;")
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addLayout(actions)
+        layout.addWidget(self.table)
+
+    def reload(self) -> None:
+        with self._db.read() as session:
+            self._months = points.months(session)
+        self.model.set_rows([
+            (m.label, m.entries, m.pending, m.awarded, m.deducted, "已结账" if m.closed_at else "未结账",
+             m.closed_by, f"{m.closed_at:%Y-%m-%d %H:%M}" if m.closed_at else "")
+            for m in self._months
+        ], [m.month for m in self._months], grey=[n for n, m in enumerate(self._months) if m.closed_at])
+        self.stale = False
+
+    def selected(self) -> points.MonthView | None:
+        rows = _selected_rows(self.table)
+        return self._months[rows[0]] if rows else None
+
+    def close_selected(self) -> bool:
+        month = self.selected()
+        if month is None:
+            messages.info(self, "请先选择要结账的月份。")
+            return False
+        if not messages.confirm(self, f"{month.label}结账后不能再记入该月，确定结账？"):
+            return False
+        return self._run(lambda session: points.close_month(session, self._staff_id, month.month))
+
+    def print_selected(self) -> None:
+        month = self.selected()
+        make_report(self, self._db, MONTHLY_NOTICE, month.month if month else points.month_of(dt.date.today()))
+
+
+class StarsPage(Page):
+    """星级家庭: each half-year's rating — a preview until it is rated, then the stored result."""
+
+    HEADERS = ("星级", "户号", "住址", "户主", "半年积分", "奖券（元）")
+
+    def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(database, staff_id, parent)
+        self._periods: list[points.PeriodView] = []
+        self.period = QComboBox()
+        self.period.setObjectName("period")
+        self.period.currentIndexChanged.connect(lambda _i: self._show_period())
+        self.state = QLabel()
+        self.state.setObjectName("rating_state")
+        self.levels = QLabel()
+        self.model = SimpleTableModel(self.HEADERS, self)
+        self.table = _table(self.model, "ratings")
+        self.rate_button = _button("fa5s.star", "评定星级家庭", "rate")
+        self.rate_button.clicked.connect(lambda: self.rate())
+        self.print_button = _button("fa5s.print", "打印光荣榜", "print_roll")
+        self.print_button.clicked.connect(lambda: self.print_roll())
+        self.settings_button = _button("fa5s.sliders-h", "评星标准…", "star_settings")
+        self.settings_button.clicked.connect(lambda: self.edit_settings())
+        top = QHBoxLayout()
+        top.addWidget(QLabel("半年："))
+        top.addWidget(self.period)
+        top.addWidget(self.rate_button)
+        top.addWidget(self.print_button)
+        top.addStretch()
+        top.addWidget(self.settings_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.levels)
+        layout.addWidget(self.state)
+        layout.addWidget(self.table)
+
+    def reload(self) -> None:
+        current = self.period.currentData()
+        with self._db.read() as session:
+            self._periods = points.periods(session)
+            levels = settings.star_levels(session)
+        self.levels.setText("评星标准：" + "，".join(
+            f"≥{lv.points}分 {points.star_label(lv.stars)}家庭（¥{lv.voucher}奖券）" for lv in levels))
+        self.period.blockSignals(True)
+        self.period.clear()
+        for view in self._periods:
+            self.period.addItem(view.label + ("（已评定）" if view.rated_at else ""), view.period)
+        ended = [n for n, view in enumerate(self._periods) if view.last < dt.date.today()]
+        index = self.period.findData(current) if current else (ended[0] if ended else 0)
+        self.period.setCurrentIndex(max(index, 0))
+        self.period.blockSignals(False)
+        self._show_period()
+        self.stale = False
+
+    def selected(self) -> points.PeriodView | None:
+        index = self.period.currentIndex()
+        return self._periods[index] if 0 <= index < len(self._periods) else None
+
+    def _show_period(self) -> None:
+        view = self.selected()
+        if view is None:
+            return
+        with self._db.read() as session:
+            rows = points.ratings(session, view.period) if view.rated_at else points.rating_preview(
+                session, view.period)
+        if view.rated_at:
+            self.state.setText(f"已于 {view.rated_at:%Y-%m-%d} 由 {view.rated_by} 评定，共 {len(rows)} 户星级家庭。"
+                               "评定结果已保存，以后的更正不再改变它。")
+        else:
+            self.state.setText(f"尚未评定。以下是按目前已审核积分的预览：{len(rows)} 户达到星级。"
+                               "半年结束、各月结账后才能评定。")
+        self.model.set_rows([
+            (f"{points.star_label(r.stars)}家庭", r.room_code, r.address, r.head, r.points, r.voucher) for r in rows
+        ], [r.household_id for r in rows])
+        self.rate_button.setEnabled(view.rated_at is None)
+        self.print_button.setEnabled(view.rated_at is not None)
+
+    def rate(self) -> bool:
+        view = self.selected()
+        if view is None:
+            return False
+        if not messages.confirm(self, f"评定{view.label}的星级家庭？评定结果将保存，不再改变。"):
+            return False
+        return self._run(lambda session: points.rate_half_year(session, self._staff_id, view.period))
+
+    def print_roll(self) -> None:
+        view = self.selected()
+        if view is not None:
+            make_report(self, self._db, STAR_ROLL, view.period)
+
+    def edit_settings(self) -> StarSettingsDialog:
+        dialog = StarSettingsDialog(self._db, self._staff_id, self)
+        dialog.accepted.connect(self.changed.emit)
+        self._open(dialog)
+        return dialog
+
+
+class StarSettingsDialog(QDialog):
+    """评星标准: the three levels' thresholds and vouchers, when the half-year starts, days of a notice."""
+
+    def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = database
+        self._staff_id = staff_id
+        self.setWindowTitle("评星标准")
+        with database.read() as session:
+            levels = settings.star_levels(session)
+            start = settings.get(session, settings.HALF_YEAR_START)
+            days = settings.get(session, settings.OBJECTION_DAYS)
+        form = QFormLayout()
+        self.rows: list[tuple[int, QSpinBox, QSpinBox]] = []
+        for level in levels:
+            threshold, voucher = QSpinBox(), QSpinBox()
+            threshold.setRange(1, 10000)
+            threshold.setValue(level.points)
+            threshold.setSuffix(" 分")
+            voucher.setRange(0, 100000)
+            voucher.setValue(level.voucher)
+            voucher.setPrefix("¥")
+            line = QHBoxLayout()
+            line.addWidget(QLabel("积分达到"))
+            line.addWidget(threshold)
+            line.addWidget(QLabel("奖券面值"))
+            line.addWidget(voucher)
+            form.addRow(f"{points.star_label(level.stars)}家庭：", line)
+            self.rows.append((level.stars, threshold, voucher))
+        self.start = QSpinBox()
+        self.start.setRange(1, 6)
+        self.start.setValue(start)
+        self.start.setSuffix(" 月")
+        form.addRow("上半年从几月开始：", self.start)
+        self.days = QSpinBox()
+        self.days.setRange(1, 60)
+        self.days.setValue(days)
+        self.days.setSuffix(" 天")
+        form.addRow("公示期：", self.days)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c0392b;")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        note = QLabel("已评定的半年保留当时的标准和结果，修改只影响以后的评定。")
+        note.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        levels = [{"points": t.value(), "stars": stars, "voucher": v.value()} for stars, t, v in self.rows]
+        try:
+            with self._db.write() as session:
+                settings.put(session, self._staff_id, settings.STAR_LEVELS, levels)
+                settings.put(session, self._staff_id, settings.HALF_YEAR_START, self.start.value())
+                settings.put(session, self._staff_id, settings.OBJECTION_DAYS, self.days.value())
+        except ValidationError as error:
+            self.error.setText(error.message)
+            return
+        self.accept()
+
+
+class DualPointsPage(Page):
+    """居民+支部 双积分: residents' points summed to units, buildings and the branch, month by month."""
+
+    def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(database, staff_id, parent)
+        self.year = QSpinBox()
+        self.year.setObjectName("year")
+        self.year.setRange(2000, 2100)
+        self.year.setValue(dt.date.today().year)
+        self.year.valueChanged.connect(lambda _v: self.reload())
+        headers = ("层级", "范围", "负责人", *(f"{m}月" for m in range(1, 13)), "全年")
+        self.model = SimpleTableModel(headers, self)
+        self.table = _table(self.model, "dual_points")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("年份："))
+        top.addWidget(self.year)
+        top.addStretch()
+        hint = QLabel("居民的积分按月逐级汇总到单元长、楼栋长和小区党支部，作为支部年度评定的依据。")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(hint)
+        layout.addWidget(self.table)
+
+    def reload(self) -> None:
+        with self._db.read() as session:
+            rows = points.dual_points(session, self.year.value())
+        self.model.set_rows([(r.level, ("　" if r.level == "单元" else "") + r.place, r.leaders, *r.by_month, r.total)
+                             for r in rows], [r.place for r in rows])
+        self.stale = False
+
+
+class CataloguePage(Page):
+    """积分细则: the rule catalogue, edited by the station; retired items keep their entries."""
+
+    HEADERS = ("类别", "项目", "分值", "每月上限", "状态", "已记次数", "说明")
+
+    def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(database, staff_id, parent)
+        self._items: list[points.ItemView] = []
+        self.model = SimpleTableModel(self.HEADERS, self)
+        self.table = _table(self.model, "catalogue")
+        self.table.doubleClicked.connect(lambda _i: self.edit())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.add_button = _button("fa5s.plus", "新增项目", "add_item")
+        self.add_button.clicked.connect(lambda: self.add())
+        self.edit_button = _button("fa5s.edit", "修改", "edit_item")
+        self.edit_button.clicked.connect(lambda: self.edit())
+        self.retire_button = _button("fa5s.ban", "停用", "retire_item")
+        self.retire_button.clicked.connect(lambda: self.toggle_active())
+        self.default_button = _button("fa5s.file-download", "载入默认细则", "load_default")
+        self.default_button.clicked.connect(lambda: self.load_default())
+        actions = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.retire_button, self.default_button):
+            actions.addWidget(button)
+        actions.addStretch()
+        hint = QLabel("积分 = 基础积分 + 正面加分 − 负面减分。减分项的分值为负数。停用的项目不能再记分，已记的记录保留。")
+        hint.setStyleSheet("color: #555;")
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addLayout(actions)
+        layout.addWidget(self.table)
+
+    def reload(self) -> None:
+        with self._db.read() as session:
+            self._items = points.catalogue(session)
+        self.model.set_rows([
+            (i.category, i.name, f"{i.points:+d}", i.monthly_cap or "不限", "在用" if i.active else "已停用",
+             i.entries, i.note) for i in self._items
+        ], [i.id for i in self._items], grey=[n for n, i in enumerate(self._items) if not i.active],
+            red=[n for n, i in enumerate(self._items) if i.points < 0 and i.active])
+        self.default_button.setVisible(not self._items)
+        self.stale = False
+        self._update_buttons()
+
+    def selected(self) -> points.ItemView | None:
+        rows = _selected_rows(self.table)
+        return self._items[rows[0]] if rows else None
+
+    def _update_buttons(self) -> None:
+        item = self.selected()
+        self.edit_button.setEnabled(item is not None)
+        self.retire_button.setEnabled(item is not None)
+        self.retire_button.setText("启用" if item is not None and not item.active else "停用")
+
+    def add(self) -> ItemDialog:
+        dialog = ItemDialog(self._db, self._staff_id, None, self)
+        dialog.accepted.connect(self.changed.emit)
+        self._open(dialog)
+        return dialog
+
+    def edit(self) -> ItemDialog | None:
+        item = self.selected()
+        if item is None:
+            return None
+        dialog = ItemDialog(self._db, self._staff_id, item, self)
+        dialog.accepted.connect(self.changed.emit)
+        self._open(dialog)
+        return dialog
+
+    def toggle_active(self) -> bool:
+        item = self.selected()
+        if item is None:
+            return False
+        if item.active and not messages.confirm(self, f"停用“{item_text(item)}”？停用后不能再记这一项，已记的记录保留。"):
+            return False
+        return self._run(lambda session: points.set_item_active(session, self._staff_id, item.id, not item.active))
+
+    def load_default(self) -> bool:
+        return self._run(lambda session: points.load_default_catalogue(session, self._staff_id))
+
+
+class PointsTab(QWidget):
+    """积分: the points system's work, one page each."""
+
+    changed = Signal()  # points changed: balances elsewhere (the residents tab) are stale
+    status = Signal(str)
+
+    def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = database
+        self.ledger = LedgerPage(database, staff_id)
+        self.review = ReviewPage(database, staff_id)
+        self.months = MonthsPage(database, staff_id)
+        self.stars = StarsPage(database, staff_id)
+        self.dual = DualPointsPage(database, staff_id)
+        self.catalogue = CataloguePage(database, staff_id)
+        self.pages = QTabWidget()
+        self.pages.setObjectName("points_pages")
+        for page, icon, title in (
+            (self.ledger, "fa5s.list", "积分台账"),
+            (self.review, "fa5s.user-check", "待审核"),
+            (self.months, "fa5s.calendar-check", "月度评审"),
+            (self.stars, "fa5s.star", "星级家庭"),
+            (self.dual, "fa5s.sitemap", "双积分"),
+            (self.catalogue, "fa5s.book", "积分细则"),
+        ):
+            self.pages.addTab(page, icons.icon(icon), title)
+            page.changed.connect(self.records_changed)
+        self.pages.currentChanged.connect(lambda _i: self._show_current())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+        self._update_pending()
+
+    @property
+    def page_list(self) -> Sequence[Page]:
+        return (self.ledger, self.review, self.months, self.stars, self.dual, self.catalogue)
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        super().showEvent(event)  # type: ignore[arg-type]
+        self._show_current()
+
+    def _show_current(self) -> None:
+        page = self.pages.currentWidget()
+        if isinstance(page, Page) and page.stale:
+            page.reload()
+
+    def records_changed(self) -> None:
+        """Something changed the points: every page reads again when next shown."""
+        for page in self.page_list:
+            page.stale = True
+        if self.isVisible():
+            self._show_current()
+        self._update_pending()
+        self.changed.emit()
+
+    def _update_pending(self) -> None:
+        with self._db.read() as session:
+            pending = points.pending_count(session)
+        self.pages.setTabText(1, f"待审核 ({pending})" if pending else "待审核")
+
+    def show_page(self, page: Page) -> None:
+        self.pages.setCurrentWidget(page)
+        self._show_current()
+
+    def record(self, resident_id: int | None = None) -> RecordDialog:
+        self.show_page(self.ledger)
+        return self.ledger.record(resident_id)

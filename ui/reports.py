@@ -1,0 +1,48 @@
+"""Making a printable notice from the window: choose where to save it, write it, open it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+
+from db.engine import Database
+from station.errors import ValidationError
+from ui import messages
+
+
+def ask_save_path(parent: QWidget | None, suggested: str) -> str:
+    """The file the user chose ("" when cancelled)."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path, _filter = QFileDialog.getSaveFileName(parent, "保存PDF", str(Path(folder) / suggested), "PDF 文件 (*.pdf)")
+    return path
+
+
+def open_file(path: Path) -> None:
+    """Open the PDF in the computer's PDF viewer, where it can be printed."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def make_report(parent: QWidget | None, database: Database, name: str, period: str,
+                building_ids: list[int] | None = None) -> Path | None:
+    """Ask for a file, write the notice ``name`` for ``period`` and open it. None when cancelled or refused."""
+    from station import reports  # reportlab loads on the first notice, not at start-up
+
+    spec = reports.REPORTS[name]
+    chosen = ask_save_path(parent, f"{spec.title}-{period}.pdf")
+    if not chosen:
+        return None
+    target = Path(chosen) if chosen.lower().endswith(".pdf") else Path(chosen + ".pdf")
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        with database.read() as session:
+            written = reports.make(session, name, period, target, building_ids=building_ids)
+    except ValidationError as error:
+        messages.warn(parent, error.message)
+        return None
+    finally:
+        QApplication.restoreOverrideCursor()
+    open_file(written)
+    return written
