@@ -1,5 +1,7 @@
 """Make a large made-up compound for the benchmarks (default: 10,000 households, 30,000 residents).
 
+Only the people: each benchmark adds the records it measures (bench_points the ledger).
+
     python benchmarks/generate_compound.py --data-dir benchmarks/out/large
 """
 
@@ -13,7 +15,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from db.migrate import open_database  # noqa: E402
-from station.demo import DemoSize, compound_is_empty, load_demo  # noqa: E402
+from station import onboarding  # noqa: E402
+from station.demo import DEMO_STAFF, DEMO_STATION, DemoSize, compound_is_empty, generate as generate_people  # noqa: E402
 from station.paths import backups_dir, database_path  # noqa: E402
 
 
@@ -26,7 +29,9 @@ def generate(data_dir: Path, households: int, residents: int) -> Path:
         if empty:
             started = time.perf_counter()
             with database.write() as session:
-                load_demo(session, DemoSize(households=households, residents=residents))
+                acting = onboarding.acting_staff(session)
+                staff_id = acting[0] if acting else onboarding.set_up(session, DEMO_STATION, DEMO_STAFF)
+                generate_people(session, staff_id, DemoSize(households=households, residents=residents))
             print(f"generated {households} households, {residents} residents "
                   f"in {time.perf_counter() - started:.1f} s -> {database.path}")
         else:

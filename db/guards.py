@@ -24,7 +24,18 @@ def guard_statements() -> list[str]:
             f"CREATE TRIGGER IF NOT EXISTS no_update_{table} BEFORE UPDATE ON {table} "
             f"BEGIN SELECT RAISE(ABORT, '{table}: entries are never changed'); END"
         )
+    statements.append(REVIEW_COPY_CHECK)
     return statements
+
+
+# A review repeats its entry's resident, household, points and date; the copy must be exact.
+REVIEW_COPY_CHECK = (
+    "CREATE TRIGGER IF NOT EXISTS point_reviews_copy_entry BEFORE INSERT ON point_reviews "
+    "WHEN NOT EXISTS (SELECT 1 FROM point_entries e WHERE e.id = NEW.entry_id "
+    "AND e.resident_id IS NEW.resident_id AND e.household_id = NEW.household_id "
+    "AND e.points = NEW.points AND e.deed_date = NEW.deed_date) "
+    "BEGIN SELECT RAISE(ABORT, 'point_reviews: the copy differs from its entry'); END"
+)
 
 
 for _statement in guard_statements():

@@ -31,6 +31,11 @@ def _demo_accounts(session: Session, admin_id: int) -> tuple[list[int], list[int
     return [admin_id, clerk], auditors
 
 
+def _copy(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry's fields a review repeats."""
+    return {key: entry[key] for key in ("resident_id", "household_id", "points", "deed_date")}
+
+
 def generate_points(session: Session, admin_id: int, today: dt.date, seed: int = 2026) -> int:
     """Twelve months of entries up to ``today``: past months reviewed and closed, this month partly
     pending, the latest ended half-year rated. Returns the number of entries made."""
@@ -100,7 +105,8 @@ def generate_points(session: Session, admin_id: int, today: dt.date, seed: int =
         rejected = rng.random() < 0.02
         reviews.append({"entry_id": row["id"], "decision": "rejected" if rejected else "approved",
                         "reason": rng.choice(REJECT_REASONS) if rejected else "", "reviewed_by": reviewer,
-                        "reviewed_at": row["recorded_at"] + dt.timedelta(days=rng.randrange(1, 4))})
+                        "reviewed_at": row["recorded_at"] + dt.timedelta(days=rng.randrange(1, 4)),
+                        **_copy(row)})
         if not rejected and not in_current:
             approved.append(row)
 
@@ -118,7 +124,8 @@ def generate_points(session: Session, admin_id: int, today: dt.date, seed: int =
         if points.month_of(day) != current:
             reviewer = rng.choice([a for a in auditors if a != reversal["recorded_by"]])
             reviews.append({"entry_id": reversal["id"], "decision": "approved", "reason": "",
-                            "reviewed_by": reviewer, "reviewed_at": reversal["recorded_at"] + dt.timedelta(days=1)})
+                            "reviewed_by": reviewer, "reviewed_at": reversal["recorded_at"] + dt.timedelta(days=1),
+                            **_copy(reversal)})
     if reversals:
         session.execute(insert(PointEntry), reversals)
     if reviews:

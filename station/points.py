@@ -11,6 +11,7 @@ Balances are sums of approved entries, computed in SQL.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -465,23 +466,26 @@ def review(session: Session, staff_id: int, entry_ids: Iterable[int], approve: b
     if len(reason) > 200:
         raise ValidationError({"reason": "原因不超过200个字"})
     found = session.execute(
-        select(PointEntry.id, PointEntry.recorded_by, PointReview.id)
+        select(PointEntry.id, PointEntry.recorded_by, PointReview.id, PointEntry.resident_id,
+               PointEntry.household_id, PointEntry.points, PointEntry.deed_date)
         .outerjoin(PointReview, PointReview.entry_id == PointEntry.id)
         .where(PointEntry.id.in_(ids))
     ).all()
     if len(found) != len(ids):
         raise NotFound("有记录找不到了，请刷新后再审核")
-    done = [entry_id for entry_id, _by, review_id in found if review_id is not None]
+    done = [row[0] for row in found if row[2] is not None]
     if done:
         raise ValidationError(f"有{len(done)}条记录已经审核过了（可能在另一台电脑上），请刷新后再审核")
-    own = [entry_id for entry_id, by, _review in found if by == reviewer.id]
+    own = [row[0] for row in found if row[1] == reviewer.id]
     if own:
         raise ValidationError(f"有{len(own)}条记录是{reviewer.name}本人录入的：自己录入的积分须由其他审核人审核")
     decision = "approved" if approve else "rejected"
     now = dt.datetime.now().replace(microsecond=0)
     session.execute(insert(PointReview), [
         {"entry_id": entry_id, "decision": decision, "reason": reason, "reviewed_by": reviewer.id,
-         "reviewed_at": now} for entry_id in ids
+         "reviewed_at": now, "resident_id": resident_id, "household_id": household_id, "points": value,
+         "deed_date": day}
+        for entry_id, _by, _review, resident_id, household_id, value, day in found
     ])
     label = "审核通过" if approve else f"审核驳回：{reason}"
     session.execute(insert(AuditEntry), [
@@ -492,11 +496,26 @@ def review(session: Session, staff_id: int, entry_ids: Iterable[int], approve: b
 
 
 def pending_count(session: Session) -> int:
-    return int(session.scalar(
-        select(func.count()).select_from(PointEntry)
-        .outerjoin(PointReview, PointReview.entry_id == PointEntry.id)
-        .where(PointReview.id.is_(None))
-    ) or 0)
+    """Entries waiting for the audit group: every entry has one review at most."""
+    entries = session.scalar(select(func.count()).select_from(PointEntry)) or 0
+    reviewed = session.scalar(select(func.count()).select_from(PointReview)) or 0
+    return int(entries - reviewed)
+
+
+def _pending_since(session: Session) -> dt.date | None:
+    """The first day of the earliest month that may hold pending entries (None: there are no entries).
+
+    A month is closed only when nothing in it waits, and takes no entries after,
+    so pending entries are never older than the first open month.
+    """
+    oldest = session.scalar(select(func.min(PointEntry.deed_date)))
+    if oldest is None:
+        return None
+    closed = set(session.scalars(select(PointMonth.month).where(PointMonth.month >= month_of(oldest))))
+    year, month = oldest.year, oldest.month
+    while f"{year:04d}-{month:02d}" in closed:
+        year, month = _add_months(year, month, 1)
+    return dt.date(year, month, 1)
 
 
 # ------------------------------------------------------------------ balances
@@ -505,41 +524,51 @@ def pending_count(session: Session) -> int:
 Level = Literal["resident", "household", "unit", "building"]
 
 
+def balances_statement(level: Level, ids: Sequence[int] | None = None, first: dt.date | None = None,
+                       last: dt.date | None = None) -> Select[Any]:
+    """The GROUP BY behind ``balances`` (the benchmark runs it raw to compare).
+
+    Sums approved reviews (which carry their entry's points) from a covering
+    index; units and buildings add up their households' sums.
+    """
+    key: Any = PointReview.resident_id if level == "resident" else PointReview.household_id
+    stmt = select(key, func.sum(PointReview.points)).where(PointReview.decision == "approved")
+    if level == "resident":
+        stmt = stmt.where(PointReview.resident_id.is_not(None))
+    if ids is not None and level in ("resident", "household"):
+        stmt = stmt.where(key.in_(list(ids)))
+    if first is not None:
+        stmt = stmt.where(PointReview.deed_date >= first)
+    if last is not None:
+        stmt = stmt.where(PointReview.deed_date <= last)
+    stmt = stmt.group_by(key)
+    if level in ("resident", "household"):
+        return stmt
+    households = stmt.subquery()
+    place: Any = Household.unit_id if level == "unit" else Unit.building_id
+    rolled = select(place, func.sum(households.c[1])).join(Household, Household.id == households.c[0])
+    if level == "building":
+        rolled = rolled.join(Unit, Unit.id == Household.unit_id)
+    if ids is not None:
+        rolled = rolled.where(place.in_(list(ids)))
+    return rolled.group_by(place)
+
+
 def balances(session: Session, level: Level, ids: Sequence[int] | None = None,
              first: dt.date | None = None, last: dt.date | None = None) -> dict[int, int]:
     """Approved points per resident, household, unit or building, optionally within dates.
 
     One GROUP BY in SQL. Whole-household entries count for the household, not for a resident.
     """
-    key: Any = {
-        "resident": PointEntry.resident_id,
-        "household": PointEntry.household_id,
-        "unit": Household.unit_id,
-        "building": Unit.building_id,
-    }[level]
-    stmt = select(key, func.sum(PointEntry.points)).join(
-        PointReview, and_(PointReview.entry_id == PointEntry.id, PointReview.decision == "approved"))
-    if level in ("unit", "building"):
-        stmt = stmt.join(Household, Household.id == PointEntry.household_id)
-    if level == "building":
-        stmt = stmt.join(Unit, Unit.id == Household.unit_id)
-    if level == "resident":
-        stmt = stmt.where(PointEntry.resident_id.is_not(None))
-    if ids is not None:
-        stmt = stmt.where(key.in_(list(ids)))
-    if first is not None:
-        stmt = stmt.where(PointEntry.deed_date >= first)
-    if last is not None:
-        stmt = stmt.where(PointEntry.deed_date <= last)
-    return {k: int(total) for k, total in session.connection().execute(stmt.group_by(key))}
+    stmt = balances_statement(level, ids, first, last)
+    return {k: int(total) for k, total in session.connection().execute(stmt)}
 
 
 def resident_balance_column() -> ColumnElement[int]:
     """A resident's approved points as a correlated subquery (to sort the residents table by)."""
     return (
-        select(func.coalesce(func.sum(PointEntry.points), 0))
-        .join(PointReview, and_(PointReview.entry_id == PointEntry.id, PointReview.decision == "approved"))
-        .where(PointEntry.resident_id == Resident.id)
+        select(func.coalesce(func.sum(PointReview.points), 0))
+        .where(PointReview.decision == "approved", PointReview.resident_id == Resident.id)
         .correlate(Resident)
         .scalar_subquery()
     )
@@ -557,6 +586,9 @@ class LedgerQuery:
     household_id: int | None = None
     text: str = ""
     limit: int = 2000
+    pending_since: dt.date | None = None  # set by ``ledger`` for the pending list
+
+
 
 
 @dataclass(frozen=True)
@@ -609,6 +641,8 @@ def _ledger_select(query: LedgerQuery) -> Select[Any]:
         stmt = stmt.where(PointEntry.deed_date.between(first, last))
     if query.status == PENDING:
         stmt = stmt.where(PointReview.id.is_(None))
+        if query.pending_since is not None:
+            stmt = stmt.where(PointEntry.deed_date >= query.pending_since)
     elif query.status == APPROVED:
         stmt = stmt.where(PointReview.decision == "approved")
     elif query.status == REJECTED:
@@ -630,6 +664,11 @@ def _ledger_select(query: LedgerQuery) -> Select[Any]:
 
 def ledger(session: Session, query: LedgerQuery) -> list[LedgerRow]:
     """Ledger entries matching the query, newest deed first (at most ``query.limit``)."""
+    if query.status == PENDING and query.pending_since is None:
+        since = _pending_since(session)
+        if since is None:
+            return []
+        query = dataclasses.replace(query, pending_since=since)
     stmt = _ledger_select(query).order_by(PointEntry.deed_date.desc(), PointEntry.id.desc()).limit(query.limit)
     rows = []
     for (entry_id, kind, day, name, building, unit, room, category, item, points, decision, recorded_by_id,
@@ -673,25 +712,27 @@ def months(session: Session, today: dt.date | None = None, count: int = 12) -> l
     wanted = [f"{y:04d}-{m:02d}" for y, m in
               (_add_months(today.year, today.month, -i) for i in range(count))]
     first, _ = month_bounds(wanted[-1])
-    month_expr = func.strftime("%Y-%m", PointEntry.deed_date)
+    entry_month = func.strftime("%Y-%m", PointEntry.deed_date)
+    counts: dict[str, int] = {month: int(count) for month, count in session.execute(
+        select(entry_month, func.count()).where(PointEntry.deed_date >= first).group_by(entry_month))}
+    review_month = func.strftime("%Y-%m", PointReview.deed_date)
     approved = PointReview.decision == "approved"
     figures = {row[0]: row[1:] for row in session.execute(
-        select(month_expr, func.count(),
-               func.sum(case((PointReview.id.is_(None), 1), else_=0)),
-               func.sum(case((and_(approved, PointEntry.points > 0), PointEntry.points), else_=0)),
-               func.sum(case((and_(approved, PointEntry.points < 0), -PointEntry.points), else_=0)))
-        .outerjoin(PointReview, PointReview.entry_id == PointEntry.id)
-        .where(PointEntry.deed_date >= first)
-        .group_by(month_expr)
+        select(review_month, func.count(),
+               func.sum(case((and_(approved, PointReview.points > 0), PointReview.points), else_=0)),
+               func.sum(case((and_(approved, PointReview.points < 0), -PointReview.points), else_=0)))
+        .where(PointReview.deed_date >= first)
+        .group_by(review_month)
     )}
     closed = {month: (at, name) for month, at, name in session.execute(
         select(PointMonth.month, PointMonth.closed_at, Staff.name).join(Staff, Staff.id == PointMonth.closed_by)
         .where(PointMonth.month.in_(wanted)))}
     views = []
     for month in wanted:
-        entries, pending, awarded, deducted = figures.get(month, (0, 0, 0, 0))
+        entries = int(counts.get(month, 0))
+        reviewed, awarded, deducted = figures.get(month, (0, 0, 0))
         at, name = closed.get(month, (None, ""))
-        views.append(MonthView(month, int(entries), int(pending or 0), int(awarded or 0), int(deducted or 0),
+        views.append(MonthView(month, entries, entries - int(reviewed), int(awarded or 0), int(deducted or 0),
                                at, name))
     return views
 
@@ -929,14 +970,19 @@ def dual_points(session: Session, year: int) -> list[RollupRow]:
     Rows: each building, followed by its units, then the branch (小区党支部) total.
     """
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    month_expr = cast(func.strftime("%m", PointEntry.deed_date), Integer)
+    month_expr = cast(func.strftime("%m", PointReview.deed_date), Integer)
+    by_household = (
+        select(PointReview.household_id.label("household_id"), month_expr.label("month"),
+               func.sum(PointReview.points).label("total"))
+        .where(PointReview.decision == "approved", PointReview.deed_date.between(first, last))
+        .group_by(PointReview.household_id, month_expr)
+        .subquery()
+    )
     sums: dict[int, list[int]] = {}
     for unit_id, month, total in session.execute(
-        select(Household.unit_id, month_expr, func.sum(PointEntry.points))
-        .join(PointReview, and_(PointReview.entry_id == PointEntry.id, PointReview.decision == "approved"))
-        .join(Household, Household.id == PointEntry.household_id)
-        .where(PointEntry.deed_date.between(first, last))
-        .group_by(Household.unit_id, month_expr)
+        select(Household.unit_id, by_household.c.month, func.sum(by_household.c.total))
+        .join(Household, Household.id == by_household.c.household_id)
+        .group_by(Household.unit_id, by_household.c.month)
     ):
         sums.setdefault(unit_id, [0] * 12)[int(month) - 1] += int(total)
     unit_leaders, building_leaders = _leaders(session)
@@ -975,3 +1021,14 @@ def resident_points(session: Session, resident_id: int, limit: int = 500) -> Res
     balance = balances(session, "resident", [resident_id]).get(resident_id, 0)
     pending = sum(e.points for e in entries if e.status == PENDING)
     return ResidentPoints(balance, pending, entries)
+
+
+def household_summary(session: Session, household_id: int, today: dt.date | None = None) -> str:
+    """One line for the household view: all-time and this half-year's approved points, and its stars."""
+    today = today or dt.date.today()
+    first, last = half_year_bounds(session, half_year_of(session, today))
+    total = balances(session, "household", [household_id]).get(household_id, 0)
+    half = balances(session, "household", [household_id], first, last).get(household_id, 0)
+    stars = current_stars(session, [household_id]).get(household_id)
+    star_text = f"；{star_label(stars)}家庭" if stars else ""
+    return f"共 {total} 分，本半年 {half} 分{star_text}"

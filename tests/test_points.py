@@ -311,6 +311,13 @@ def test_the_database_refuses_to_change_or_delete_ledger_rows(station: Station) 
         with pytest.raises(DatabaseError, match="never"), station.db.write() as session:
             session.execute(text(statement))
     assert station.balance("resident", station.zhang) == 5
+    # a review repeats its entry's points: a copy that differs is refused
+    other = station.record(station.item("好人好事"), station.li)
+    with pytest.raises(DatabaseError, match="differs"), station.db.write() as session:
+        session.execute(text(
+            "INSERT INTO point_reviews (entry_id, decision, reason, reviewed_by, reviewed_at, resident_id, "
+            f"household_id, points, deed_date) VALUES ({other}, 'approved', '', {station.auditor}, "
+            f"'2026-11-20 10:00:00', {station.li}, {station.other_household}, 50, '2026-11-10')"))
 
 
 # ------------------------------------------------------------------ monthly close
@@ -482,3 +489,10 @@ def test_the_demo_compound_has_a_true_year_of_points(database: Database) -> None
         # nobody approved their own entry
         assert not any(r.recorded_by == r.reviewed_by for r in rows)
         assert session.scalar(select(func.count()).select_from(PointItem)) > 20
+
+
+def test_the_household_view_line(station: Station) -> None:
+    station.approve(station.record(station.item("好人好事"), station.zhang, day="2026-03-02"),
+                    station.record(station.item("好人好事"), station.wife, day="2026-11-02"))
+    with station.db.read() as session:
+        assert points.household_summary(session, station.household, TODAY) == "共 10 分，本半年 5 分"

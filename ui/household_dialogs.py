@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
-from station import compound
+from station import compound, points
 from station.compound import HouseholdInput
 from station.errors import ValidationError
 from ui import icons, messages
@@ -165,6 +165,8 @@ class HouseholdViewDialog(QDialog):
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.head = QLabel()
+        self.points = QLabel()
+        self.points.setObjectName("household_points")
         self.liaison = QComboBox()
         self.liaison.setObjectName("liaison")
         # Type a few characters of a name to find the party member among many.
@@ -187,6 +189,7 @@ class HouseholdViewDialog(QDialog):
 
         self.form = FieldForm()
         self.form.add_field("head", "户主：", self.head)
+        self.form.add_field("points", "积分：", self.points)
         self.form.add_field("liaison", "联户党员：", self.liaison)
         self.form.add_field("note", "备注：", self.note)
 
@@ -219,6 +222,7 @@ class HouseholdViewDialog(QDialog):
         with self._db.read() as session:
             view = compound.household_view(session, self._household_id)
             choices = compound.party_members(session)
+            self.points.setText(points.household_summary(session, self._household_id))
         self.setWindowTitle(f"住户 {view.address}")
         self.title.setText(view.address)
         self.head.setText(view.head or "（未登记户主）")

@@ -106,16 +106,31 @@ def upgrade() -> None:
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('reviewed_by', sa.Integer(), nullable=False),
     sa.Column('reviewed_at', sa.DateTime(), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=True),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('points', sa.Integer(), nullable=False),
+    sa.Column('deed_date', sa.Date(), nullable=False),
     sa.CheckConstraint("decision IN ('approved', 'rejected')", name=op.f('ck_point_reviews_decision')),
     sa.ForeignKeyConstraint(['entry_id'], ['point_entries.id'], name=op.f('fk_point_reviews_entry_id_point_entries')),
     sa.ForeignKeyConstraint(['reviewed_by'], ['staff.id'], name=op.f('fk_point_reviews_reviewed_by_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_point_reviews')),
     sa.UniqueConstraint('entry_id', name=op.f('uq_point_reviews_entry_id'))
     )
+    with op.batch_alter_table('point_reviews', schema=None) as batch_op:
+        batch_op.create_index('ix_point_reviews_household', ['decision', 'household_id', 'deed_date', 'points'], unique=False)
+        batch_op.create_index('ix_point_reviews_resident', ['decision', 'resident_id', 'deed_date', 'points'], unique=False)
+        batch_op.create_index('ix_point_reviews_deed_date', ['deed_date', 'decision', 'points', 'household_id'], unique=False)
     # The database itself keeps the catalogue and refuses to change the ledger.
     op.execute(
         "CREATE TRIGGER IF NOT EXISTS no_delete_point_items BEFORE DELETE ON point_items "
         "BEGIN SELECT RAISE(ABORT, 'point_items: records are never deleted'); END"
+    )
+    op.execute(
+        "CREATE TRIGGER IF NOT EXISTS point_reviews_copy_entry BEFORE INSERT ON point_reviews "
+        "WHEN NOT EXISTS (SELECT 1 FROM point_entries e WHERE e.id = NEW.entry_id "
+        "AND e.resident_id IS NEW.resident_id AND e.household_id = NEW.household_id "
+        "AND e.points = NEW.points AND e.deed_date = NEW.deed_date) "
+        "BEGIN SELECT RAISE(ABORT, 'point_reviews: the copy differs from its entry'); END"
     )
     for table in APPEND_ONLY:
         op.execute(
@@ -133,6 +148,12 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER IF EXISTS no_delete_{table}")
         op.execute(f"DROP TRIGGER IF EXISTS no_update_{table}")
     op.execute("DROP TRIGGER IF EXISTS no_delete_point_items")
+    op.execute("DROP TRIGGER IF EXISTS point_reviews_copy_entry")
+    with op.batch_alter_table('point_reviews', schema=None) as batch_op:
+        batch_op.drop_index('ix_point_reviews_deed_date')
+        batch_op.drop_index('ix_point_reviews_resident')
+        batch_op.drop_index('ix_point_reviews_household')
+
     op.drop_table('point_reviews')
     with op.batch_alter_table('point_entries', schema=None) as batch_op:
         batch_op.drop_index('uq_point_entries_reverses_id', sqlite_where=sa.text('reverses_id IS NOT NULL'))
