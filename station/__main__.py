@@ -50,6 +50,26 @@ def build_parser() -> argparse.ArgumentParser:
                         help="只检查、不写入。Check only, write nothing.")
     roster.add_argument("--rejects", type=Path, metavar="OUT.xlsx",
                         help="把错误行连同错误原因另存为表格。Save the rejected rows with their reasons.")
+    report = commands.add_parser(
+        "report",
+        help="不打开窗口，生成公示PDF。Make a notice (PDF) without the window.",
+        description="生成可打印的公示PDF（A4），例如：report points-monthly --period 2026-11 --out 公示.pdf。"
+        "Make a printable notice (A4 PDF), e.g. report points-monthly --period 2026-11 --out notice.pdf.",
+    )
+    report.add_argument("name", nargs="?", metavar="NAME",
+                        help="公示名称，用 --list 查看全部。The notice's name (see --list).")
+    report.add_argument("--list", action="store_true",
+                        help="列出可以生成的公示。List the notices that can be made.")
+    report.add_argument("--period", metavar="PERIOD",
+                        help="期间：月份如 2026-11，半年如 2026-H1。The period: a month (2026-11) or a half-year "
+                        "(2026-H1).")
+    report.add_argument("--out", type=Path, metavar="FILE.pdf",
+                        help="保存为这个文件（默认：当前文件夹中的“公示名称-期间.pdf”）。"
+                        "Where to save it (default: \"title-period.pdf\" in the current folder).")
+    report.add_argument("--building", action="append", metavar="NUMBER",
+                        help="只打印这一栋，可重复，例如 --building 3。Only this building (repeatable).")
+    report.add_argument("--date", metavar="YYYY-MM-DD",
+                        help="公示开始日期（默认今天）。First day of the objection period (default: today).")
     return parser
 
 
@@ -59,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     from station.paths import resolve_data_dir
 
     data_dir = resolve_data_dir(args.data_dir)
+    if args.command == "report":
+        from station import cli
+
+        if args.list:
+            return cli.list_reports()
+        return cli.report(data_dir, args.name, args.period, args.out, args.building or (), args.date)
     if args.command == "import-roster":
         from station import cli
 

@@ -1,15 +1,23 @@
-"""Commands that run without the window: ``python -m station --data-dir PATH import-roster FILE``."""
+"""Commands that run without the window: ``import-roster FILE`` and ``report NAME --period P``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from db.errors import DatabaseProblem
 from db.migrate import open_database
-from station import onboarding, roster
+from db.models import Building
+from station import compound, onboarding, roster
+from station.errors import ValidationError
 from station.paths import backups_dir, database_path
+from station.validation import parse_date
 
 
 def import_roster(data_dir: Path, file: Path, sheet: str | None = None, dry_run: bool = False,
@@ -48,3 +56,75 @@ def import_roster(data_dir: Path, file: Path, sheet: str | None = None, dry_run:
         return 1
     finally:
         database.close()
+
+
+def list_reports(out: TextIO | None = None) -> int:
+    """Print the notices that can be made: name, a tab, the title and the period's format."""
+    from station import reports
+
+    out = out or sys.stdout
+    for spec in reports.REPORTS.values():
+        print(f"{spec.name}\t{reports.describe(spec)}", file=out)
+    return 0
+
+
+def report(data_dir: Path, name: str | None, period: str | None, file: Path | None = None,
+           buildings: Sequence[str] = (), day: str | None = None, out: TextIO | None = None) -> int:
+    """Make one notice as a PDF; print where it went and how many pages it has. Exit 1 on any refusal."""
+    from station import reports
+
+    out = out or sys.stdout
+    try:
+        if not name:
+            raise ValidationError("请写出要生成的公示名称（用 report --list 查看全部）")
+        spec = reports.spec_for(name)
+        if not period:
+            raise ValidationError(f"请用 --period 指定期间（{reports.PERIOD_FORMATS[spec.period_kind]}）")
+        today = parse_date(day, allow_future=True) if day else dt.date.today()
+        target = file if file is not None else Path(reports.default_file_name(spec.name, period))
+        if target.is_dir():
+            target = target / reports.default_file_name(spec.name, period)
+        elif not target.suffix:
+            target = target.with_name(target.name + ".pdf")
+    except ValidationError as error:
+        print(error.message, file=out)
+        return 1
+    except ValueError as error:
+        print(f"公示日期不对：{error}", file=out)
+        return 1
+    if not database_path(data_dir).is_file():
+        print(f"这个数据文件夹里还没有服务站的数据：{data_dir}", file=out)
+        return 1
+    try:
+        database = open_database(database_path(data_dir), backups_dir(data_dir))
+    except DatabaseProblem as problem:
+        print(f"无法打开数据文件：{problem.message}", file=out)
+        return 1
+    try:
+        with database.read() as session:
+            if not onboarding.is_set_up(session):
+                print("这个数据文件夹还没有设置服务站：请先启动程序完成初始设置。", file=out)
+                return 1
+            building_ids = _building_ids(session, buildings) if buildings else None
+            written = reports.build(session, spec.name, period, target.absolute(), today, building_ids)
+    except (ValidationError, DatabaseProblem) as error:
+        print(error.message, file=out)
+        return 1
+    finally:
+        database.close()
+    print(f"已生成 {written.path}（{written.pages}页）", file=out)
+    return 0
+
+
+def _building_ids(session: Session, numbers: Sequence[str]) -> list[int]:
+    """Ids of the buildings numbered so ("3", "3栋" or "3号楼").
+
+    Raises:
+        ValidationError: a building does not exist.
+    """
+    wanted = {compound.building_number(number): number for number in numbers}
+    found = dict(session.execute(select(Building.number, Building.id).where(Building.number.in_(list(wanted)))).all())
+    missing = [typed for number, typed in wanted.items() if number not in found]
+    if missing:
+        raise ValidationError(f"没有这个楼栋：{'、'.join(missing)}")
+    return [found[number] for number in wanted]

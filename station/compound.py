@@ -25,6 +25,11 @@ def _number(value: str, suffix: re.Pattern[str]) -> str:
     return normalize_number(suffix.sub("", clean(value).replace(" ", "")))
 
 
+def building_number(text: str) -> str:
+    """3号楼, 3栋 or 03 -> 3: a building's number as stored."""
+    return _number(text, _BUILDING_SUFFIX)
+
+
 def normalize_number(text: str) -> str:
     """Upper-case letters; digits without leading zeros (0501 and 501 are one room)."""
     text = text.upper()

@@ -7,6 +7,14 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 ERROR_STYLE = "color: #c0392b;"
 
 
+def hint_label(text: str) -> QLabel:
+    """A grey line that says how a page or dialog is used."""
+    label = QLabel(text)
+    label.setStyleSheet("color: #555;")
+    label.setWordWrap(True)
+    return label
+
+
 class FieldForm(QFormLayout):
     """A QFormLayout whose rows carry an error label under the field."""
 

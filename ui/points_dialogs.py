@@ -29,7 +29,7 @@ from station.errors import ValidationError
 from station.points import EntryInput, ItemInput, ItemView, LedgerRow
 from station.residents import ResidentQuery
 from ui import icons
-from ui.forms import FieldForm
+from ui.forms import FieldForm, hint_label
 from ui.table_models import SimpleTableModel
 
 MATCHES_SHOWN = 30
@@ -203,9 +203,7 @@ class RecordDialog(QDialog):
         self.save_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.save)
         buttons.rejected.connect(self.reject)
-        hint = QLabel("提示：记分后进入“待审核”，由积分审核小组审核通过后才计入积分。")
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555;")
+        hint = hint_label("提示：记分后进入“待审核”，由积分审核小组审核通过后才计入积分。")
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.form.general_error)

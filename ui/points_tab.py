@@ -39,6 +39,7 @@ from ui.points_dialogs import (
     ledger_cells,
     ledger_greys,
 )
+from ui.forms import hint_label
 from ui.reports import make_report
 from ui.staff_dialogs import StaffDialog
 from ui.table_models import SimpleTableModel
@@ -87,6 +88,17 @@ class Page(QWidget):
 
     def reload(self) -> None:
         raise NotImplementedError
+
+    def _lay_out(self, hint: str, buttons: Sequence[QWidget], table: QTableView) -> None:
+        """The usual page: a hint, a row of buttons, the table."""
+        actions = QHBoxLayout()
+        for button in buttons:
+            actions.addWidget(button)
+        actions.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint_label(hint))
+        layout.addLayout(actions)
+        layout.addWidget(table)
 
     def _open(self, dialog: QDialog) -> QDialog:
         self.dialog = dialog
@@ -267,9 +279,7 @@ class ReviewPage(Page):
             actions.addWidget(button)
         actions.addStretch()
         actions.addWidget(self.count)
-        hint = QLabel("自己录入的积分不能由自己审核。审核通过的积分才计入居民和住户的积分。")
-        hint.setStyleSheet("color: #555;")
-        hint.setWordWrap(True)
+        hint = hint_label("自己录入的积分不能由自己审核。审核通过的积分才计入居民和住户的积分。")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(hint)
@@ -352,17 +362,8 @@ class MonthsPage(Page):
         self.close_button.clicked.connect(lambda: self.close_selected())
         self.print_button = _button("fa5s.print", "打印月度积分公示", "print_month")
         self.print_button.clicked.connect(lambda: self.print_selected())
-        actions = QHBoxLayout()
-        actions.addWidget(self.close_button)
-        actions.addWidget(self.print_button)
-        actions.addStretch()
-        hint = QLabel("一月一评、一月一示：每月审核完毕后结账，并按楼栋打印积分公示张贴。结账后的更正记在当月。")
-        hint.setStyleSheet("color: #555;")
-        hint.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint)
-        layout.addLayout(actions)
-        layout.addWidget(self.table)
+        self._lay_out("一月一评、一月一示：每月审核完毕后结账，并按楼栋打印积分公示张贴。结账后的更正记在当月。",
+                      (self.close_button, self.print_button), self.table)
 
     def reload(self) -> None:
         with self._db.read() as session:
@@ -534,8 +535,7 @@ class StarSettingsDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        note = QLabel("已评定的半年保留当时的标准和结果，修改只影响以后的评定。")
-        note.setStyleSheet("color: #555;")
+        note = hint_label("已评定的半年保留当时的标准和结果，修改只影响以后的评定。")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
@@ -572,10 +572,7 @@ class DualPointsPage(Page):
         top.addWidget(QLabel("年份："))
         top.addWidget(self.year)
         top.addStretch()
-        hint = QLabel("居民的积分按月逐级汇总到单元长、楼栋长和小区党支部，作为支部年度评定的依据。")
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555;")
-        hint.setWordWrap(True)
+        hint = hint_label("居民的积分按月逐级汇总到单元长、楼栋长和小区党支部，作为支部年度评定的依据。")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(hint)
@@ -609,17 +606,8 @@ class CataloguePage(Page):
         self.retire_button.clicked.connect(lambda: self.toggle_active())
         self.default_button = _button("fa5s.file-download", "载入默认细则", "load_default")
         self.default_button.clicked.connect(lambda: self.load_default())
-        actions = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.retire_button, self.default_button):
-            actions.addWidget(button)
-        actions.addStretch()
-        hint = QLabel("积分 = 基础积分 + 正面加分 − 负面减分。减分项的分值为负数。停用的项目不能再记分，已记的记录保留。")
-        hint.setStyleSheet("color: #555;")
-        hint.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint)
-        layout.addLayout(actions)
-        layout.addWidget(self.table)
+        self._lay_out("积分 = 基础积分 + 正面加分 − 负面减分。减分项的分值为负数。停用的项目不能再记分，已记的记录保留。",
+                      (self.add_button, self.edit_button, self.retire_button, self.default_button), self.table)
 
     def reload(self) -> None:
         with self._db.read() as session:

@@ -24,7 +24,7 @@ from station.errors import ValidationError
 from station.staff import StaffView
 from station.vocab import STAFF_ROLES
 from ui import icons
-from ui.forms import FieldForm
+from ui.forms import FieldForm, hint_label
 from ui.table_models import SimpleTableModel
 
 
@@ -55,10 +55,8 @@ class AccountDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        roles = QLabel("录入员：登记居民、记分；积分审核员：审核别人录入的积分、月度结账、评星；"
+        roles = hint_label("录入员：登记居民、记分；积分审核员：审核别人录入的积分、月度结账、评星；"
                        "管理员：以上全部（审核积分除外）及设置。")
-        roles.setWordWrap(True)
-        roles.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(roles)

@@ -218,3 +218,26 @@ def test_the_resident_points_dialog_lists_entries(qtbot, window, demo_database: 
     dialog = tab.dialog
     assert "现有积分 0 分" in dialog.summary.text() and "待审核 +5 分" in dialog.summary.text()
     assert dialog.model.rowCount() == 1
+
+
+def test_print_the_monthly_notice_and_open_it(qtbot, tab: PointsTab, tmp_path, known: dict[str, int],  # type: ignore[no-untyped-def]
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from pypdf import PdfReader
+
+    opened: list[object] = []
+    monkeypatch.setattr("ui.reports.ask_save_path", lambda _parent, suggested: str(tmp_path / suggested))
+    monkeypatch.setattr("ui.reports.open_file", opened.append)
+    tab.show_page(tab.months)
+    tab.months.table.selectRow(1)
+    qtbot.mouseClick(tab.months.print_button, Qt.MouseButton.LeftButton)
+    assert len(opened) == 1
+    text = "".join(page.extract_text() for page in PdfReader(opened[0]).pages)
+    assert "积分公示" in text and "9栋" in text and "张*明" in text and "张三明" not in text
+    assert opened[0].name.startswith("月度积分公示-")  # type: ignore[attr-defined]
+
+
+def test_printing_an_unrated_half_year_is_not_offered(tab: PointsTab) -> None:
+    tab.show_page(tab.stars)
+    view = tab.stars.selected()
+    assert view is not None and view.rated_at is None
+    assert not tab.stars.print_button.isEnabled() and tab.stars.rate_button.isEnabled()
