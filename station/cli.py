@@ -11,6 +11,7 @@ from typing import TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.engine import Database
 from db.errors import DatabaseProblem
 from db.migrate import open_database
 from db.models import Building
@@ -20,20 +21,36 @@ from station.paths import backups_dir, database_path
 from station.validation import parse_date
 
 
-def import_roster(data_dir: Path, file: Path, sheet: str | None = None, dry_run: bool = False,
-                  rejects: Path | None = None, out: TextIO = sys.stdout) -> int:
-    """Import a roster; print one line per row and a summary. Exit 1 only when nothing could be read."""
+def _open_station(data_dir: Path, out: TextIO) -> Database | None:
+    """The station's database, or None after saying why it cannot be used (missing, unreadable, not set up)."""
+    if not database_path(data_dir).is_file():
+        print(f"这个数据文件夹里还没有服务站的数据：{data_dir}。请先启动程序完成初始设置。", file=out)
+        return None
     try:
         database = open_database(database_path(data_dir), backups_dir(data_dir))
     except DatabaseProblem as problem:
         print(f"无法打开数据文件：{problem.message}", file=out)
+        return None
+    with database.read() as session:
+        ready = onboarding.is_set_up(session)
+    if not ready:
+        database.close()
+        print("这个数据文件夹还没有设置服务站：请先启动程序完成初始设置。", file=out)
+        return None
+    return database
+
+
+def import_roster(data_dir: Path, file: Path, sheet: str | None = None, dry_run: bool = False,
+                  rejects: Path | None = None, out: TextIO | None = None) -> int:
+    """Import a roster; print one line per row and a summary. Exit 1 only when nothing could be read."""
+    out = out or sys.stdout
+    database = _open_station(data_dir, out)
+    if database is None:
         return 1
     try:
         with database.read() as session:
             staff = onboarding.acting_staff(session)
-        if staff is None:
-            print("这个数据文件夹还没有设置服务站：请先启动程序完成初始设置，再导入花名册。", file=out)
-            return 1
+        assert staff is not None  # a station that is set up has its first account
         try:
             layouts = roster.layouts_for(roster.read_workbook(file), sheet)
         except roster.RosterError as error:
@@ -92,19 +109,11 @@ def report(data_dir: Path, name: str | None, period: str | None, file: Path | No
     except ValueError as error:
         print(f"公示日期不对：{error}", file=out)
         return 1
-    if not database_path(data_dir).is_file():
-        print(f"这个数据文件夹里还没有服务站的数据：{data_dir}", file=out)
-        return 1
-    try:
-        database = open_database(database_path(data_dir), backups_dir(data_dir))
-    except DatabaseProblem as problem:
-        print(f"无法打开数据文件：{problem.message}", file=out)
+    database = _open_station(data_dir, out)
+    if database is None:
         return 1
     try:
         with database.read() as session:
-            if not onboarding.is_set_up(session):
-                print("这个数据文件夹还没有设置服务站：请先启动程序完成初始设置。", file=out)
-                return 1
             building_ids = _building_ids(session, buildings) if buildings else None
             written = reports.build(session, spec.name, period, target.absolute(), today, building_ids)
     except (ValidationError, DatabaseProblem) as error:
