@@ -712,10 +712,11 @@ def months(session: Session, today: dt.date | None = None, count: int = 12) -> l
     wanted = [f"{y:04d}-{m:02d}" for y, m in
               (_add_months(today.year, today.month, -i) for i in range(count))]
     first, _ = month_bounds(wanted[-1])
-    entry_month = func.strftime("%Y-%m", PointEntry.deed_date)
+    # Dates are stored as 'YYYY-MM-DD': the month is the first seven characters (cheaper than strftime).
+    entry_month = func.substr(PointEntry.deed_date, 1, 7)
     counts: dict[str, int] = {month: int(count) for month, count in session.execute(
         select(entry_month, func.count()).where(PointEntry.deed_date >= first).group_by(entry_month))}
-    review_month = func.strftime("%Y-%m", PointReview.deed_date)
+    review_month = func.substr(PointReview.deed_date, 1, 7)
     approved = PointReview.decision == "approved"
     figures = {row[0]: row[1:] for row in session.execute(
         select(review_month, func.count(),
@@ -970,7 +971,7 @@ def dual_points(session: Session, year: int) -> list[RollupRow]:
     Rows: each building, followed by its units, then the branch (小区党支部) total.
     """
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    month_expr = cast(func.strftime("%m", PointReview.deed_date), Integer)
+    month_expr = cast(func.substr(PointReview.deed_date, 6, 2), Integer)
     by_household = (
         select(PointReview.household_id.label("household_id"), month_expr.label("month"),
                func.sum(PointReview.points).label("total"))
