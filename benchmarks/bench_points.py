@@ -165,7 +165,7 @@ def main() -> None:
     last_month = points.month_of(today.replace(day=1) - dt.timedelta(days=1))
     page("ledger, one month (2,000 newest rows)",
          lambda s: points.ledger(s, points.LedgerQuery(month=last_month)))
-    page("ledger count, one month", lambda s: points.ledger_count(s, points.LedgerQuery(month=last_month)))
+    page("ledger count and total, one month", lambda s: points.ledger_summary(s, points.LedgerQuery(month=last_month)))
     page("pending list", lambda s: points.ledger(s, points.LedgerQuery(status=points.PENDING, limit=5000)))
     page("pending count", lambda s: points.pending_count(s))
     page("months overview", lambda s: points.months(s, today))

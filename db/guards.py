@@ -1,7 +1,8 @@
-"""Triggers by which the database itself refuses to lose records.
+"""Triggers by which the database itself refuses to lose or bend records.
 
-Residents, households, buildings, units and staff are never deleted (a
-resident who moves out is marked); the audit log is append-only.
+Residents, households, buildings, units, staff and the rest are never
+deleted (a resident who moves out is marked); ledgers and the audit log are
+append-only; a review copies its entry exactly; a closed month takes no entries.
 """
 
 from __future__ import annotations
@@ -9,6 +10,22 @@ from __future__ import annotations
 from sqlalchemy import DDL, event
 
 from db.models import APPEND_ONLY_TABLES, NO_DELETE_TABLES, Base
+
+# A review repeats its entry's resident, household, points and date; the copy must be exact.
+REVIEW_COPY_CHECK = (
+    "CREATE TRIGGER IF NOT EXISTS point_reviews_copy_entry BEFORE INSERT ON point_reviews "
+    "WHEN NOT EXISTS (SELECT 1 FROM point_entries e WHERE e.id = NEW.entry_id "
+    "AND e.resident_id IS NEW.resident_id AND e.household_id = NEW.household_id "
+    "AND e.points = NEW.points AND e.deed_date = NEW.deed_date) "
+    "BEGIN SELECT RAISE(ABORT, 'point_reviews: the copy differs from its entry'); END"
+)
+
+# A closed month (一月一评) takes no new entries, whoever writes them.
+CLOSED_MONTH_CHECK = (
+    "CREATE TRIGGER IF NOT EXISTS point_entries_open_month BEFORE INSERT ON point_entries "
+    "WHEN EXISTS (SELECT 1 FROM point_months WHERE month = substr(NEW.deed_date, 1, 7)) "
+    "BEGIN SELECT RAISE(ABORT, 'point_entries: the month is closed'); END"
+)
 
 
 def guard_statements() -> list[str]:
@@ -25,17 +42,8 @@ def guard_statements() -> list[str]:
             f"BEGIN SELECT RAISE(ABORT, '{table}: entries are never changed'); END"
         )
     statements.append(REVIEW_COPY_CHECK)
+    statements.append(CLOSED_MONTH_CHECK)
     return statements
-
-
-# A review repeats its entry's resident, household, points and date; the copy must be exact.
-REVIEW_COPY_CHECK = (
-    "CREATE TRIGGER IF NOT EXISTS point_reviews_copy_entry BEFORE INSERT ON point_reviews "
-    "WHEN NOT EXISTS (SELECT 1 FROM point_entries e WHERE e.id = NEW.entry_id "
-    "AND e.resident_id IS NEW.resident_id AND e.household_id = NEW.household_id "
-    "AND e.points = NEW.points AND e.deed_date = NEW.deed_date) "
-    "BEGIN SELECT RAISE(ABORT, 'point_reviews: the copy differs from its entry'); END"
-)
 
 
 for _statement in guard_statements():

@@ -209,6 +209,7 @@ class PointItem(Base):
         UniqueConstraint("category", "name", name="category_name"),
         CheckConstraint("points <> 0", name="points_not_zero"),
         CheckConstraint("monthly_cap IS NULL OR monthly_cap > 0", name="cap_positive"),
+        CheckConstraint("scope IN ('person', 'household')", name="scope"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -217,6 +218,8 @@ class PointItem(Base):
     points: Mapped[int] = mapped_column(Integer)
     # Most points (as a magnitude) one resident or household may get from this item in a month.
     monthly_cap: Mapped[int | None] = mapped_column(Integer)
+    # "household": recorded for the whole household only (门前三包, 基础积分); the cap is per household.
+    scope: Mapped[str] = mapped_column(String(10), default="person")
     active: Mapped[bool] = mapped_column(default=True)
     sort_key: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -239,8 +242,8 @@ class PointEntry(Base):
         CheckConstraint("points <> 0", name="points_not_zero"),
         Index("ix_point_entries_household_points", "household_id", "deed_date", "points"),
         Index("ix_point_entries_resident_points", "resident_id", "deed_date", "points"),
-        Index("uq_point_entries_reverses_id", "reverses_id", unique=True,
-              sqlite_where=text("reverses_id IS NOT NULL")),
+        # Not unique: a reversal the auditors rejected leaves the entry free to be reversed again.
+        Index("ix_point_entries_reverses_id", "reverses_id", sqlite_where=text("reverses_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -323,8 +326,85 @@ class StarRating(Base):
     voucher: Mapped[int] = mapped_column(Integer)  # yuan
 
 
+class VolunteerTeam(Base):
+    """A volunteer team (志愿服务队) with a leader; residents may be in several."""
+
+    __tablename__ = "volunteer_teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class TeamMember(Base):
+    """A resident's membership of a team; leaving marks ``left_on``, the row stays."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (UniqueConstraint("team_id", "resident_id", name="team_resident"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("volunteer_teams.id"))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    joined_on: Mapped[dt.date] = mapped_column(Date)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Activity(Base):
+    """A volunteer activity (志愿活动): a clean-up, a patrol, a care visit (关爱走访) …
+
+    A care visit names the resident visited in ``visited_id``.
+    """
+
+    __tablename__ = "activities"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    ends_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    place: Mapped[str] = mapped_column(String(100), default="")
+    organiser: Mapped[str] = mapped_column(String(50), default="")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer_teams.id"), index=True)
+    planned_headcount: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Most points one person gets for this activity (None: the station's default).
+    points_cap: Mapped[int | None] = mapped_column(Integer)
+    visited_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), index=True)
+    cancelled: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class Attendance(Base):
+    """One person at one activity (签到): when they came and left, the minutes counted.
+
+    ``entry_id`` is the points entry the hours earned now; a change reverses
+    it and records a new one. A wrong sign-in is withdrawn (``withdrawn``), not deleted.
+    """
+
+    __tablename__ = "attendances"
+    __table_args__ = (UniqueConstraint("activity_id", "resident_id", name="activity_resident"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    signed_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    signed_out_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    minutes: Mapped[int] = mapped_column(Integer, default=0)
+    adjust_reason: Mapped[str] = mapped_column(Text, default="")
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("point_entries.id"))
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
 # Tables whose rows are never deleted (nothing is lost); enforced by triggers.
-NO_DELETE_TABLES = ("buildings", "units", "households", "residents", "staff", "point_items")
+NO_DELETE_TABLES = ("buildings", "units", "households", "residents", "staff", "point_items",
+                    "volunteer_teams", "team_members", "activities", "attendances")
 # Tables whose rows are never changed or deleted: ledgers and decisions.
 APPEND_ONLY_TABLES = ("audit_log", "point_entries", "point_reviews", "point_months",
                       "star_periods", "star_ratings")

@@ -40,10 +40,12 @@ def generate_points(session: Session, admin_id: int, today: dt.date, seed: int =
     """Twelve months of entries up to ``today``: past months reviewed and closed, this month partly
     pending, the latest ended half-year rated. Returns the number of entries made."""
     rng = random.Random(seed)
+    now = min(dt.datetime.now().replace(microsecond=0), dt.datetime.combine(today, dt.time(23, 59)))
     recorders, auditors = _demo_accounts(session, admin_id)
     items = session.scalars(select(PointItem).where(PointItem.active.is_(True))).all()
     base = next(i for i in items if i.category == "基础积分")
-    awards = [i for i in items if i.points > 0 and i is not base]
+    honours = [i for i in items if "最美" in i.name]
+    awards = [i for i in items if i.points > 0 and i is not base and i not in honours]
     deductions = [i for i in items if i.points < 0]
     people = session.execute(
         select(Resident.id, Resident.household_id, Resident.relation, Resident.moved_out_on, Resident.birth_date,
@@ -66,14 +68,15 @@ def generate_points(session: Session, admin_id: int, today: dt.date, seed: int =
         nonlocal next_id
         if resident.moved_out_on is not None and resident.moved_out_on <= day:
             return None
-        key = (resident.id, item.id, points.month_of(day))
+        whole = item.scope == "household"  # 门前三包, 基础积分: the household's
+        key = (-resident.household_id if whole else resident.id, item.id, points.month_of(day))
         if item.monthly_cap is not None and used.get(key, 0) + abs(item.points) > item.monthly_cap:
             return None
         used[key] = used.get(key, 0) + abs(item.points)
-        row = {"id": next_id, "kind": "deed", "resident_id": resident.id, "household_id": resident.household_id,
-               "item_id": item.id, "points": item.points, "deed_date": day, "note": note, "reverses_id": None,
-               "recorded_by": rng.choice(recorders),
-               "recorded_at": dt.datetime.combine(day, dt.time(9 + rng.randrange(8), rng.randrange(60)))}
+        recorded_at = min(dt.datetime.combine(day, dt.time(9 + rng.randrange(8), rng.randrange(60))), now)
+        row = {"id": next_id, "kind": "deed", "resident_id": None if whole else resident.id,
+               "household_id": resident.household_id, "item_id": item.id, "points": item.points, "deed_date": day,
+               "note": note, "reverses_id": None, "recorded_by": rng.choice(recorders), "recorded_at": recorded_at}
         next_id += 1
         entries.append(row)
         return row
@@ -91,6 +94,10 @@ def generate_points(session: Session, admin_id: int, today: dt.date, seed: int =
             if rng.random() < 0.01:
                 add(person, rng.choice(deductions), first + dt.timedelta(days=rng.randrange(span)),
                     "经楼栋长核实")
+        # A few honours a year (最美居民, 最美志愿者), for the most active.
+        if honours and first.month in (6, 12):
+            for person in sorted(adults, key=lambda p: -zeal[p.id])[:3]:
+                add(person, honours[0], last, "年度评选")
     if entries:
         session.execute(insert(PointEntry), entries)
 
@@ -103,9 +110,10 @@ def generate_points(session: Session, admin_id: int, today: dt.date, seed: int =
             continue
         reviewer = rng.choice([a for a in auditors if a != row["recorded_by"]])
         rejected = rng.random() < 0.02
+        reviewed_at = min(row["recorded_at"] + dt.timedelta(days=rng.randrange(1, 4)), now)
         reviews.append({"entry_id": row["id"], "decision": "rejected" if rejected else "approved",
                         "reason": rng.choice(REJECT_REASONS) if rejected else "", "reviewed_by": reviewer,
-                        "reviewed_at": row["recorded_at"] + dt.timedelta(days=rng.randrange(1, 4)),
+                        "reviewed_at": reviewed_at,
                         **_copy(row)})
         if not rejected and not in_current:
             approved.append(row)

@@ -38,6 +38,7 @@ from db.models import (
     Unit,
 )
 from station import audit, settings
+from station.staff import require_role
 from station.compound import address, room_code
 from station.errors import NotFound, ValidationError
 from station.validation import clean, clean_text, parse_date
@@ -110,7 +111,9 @@ def half_year_of(session: Session, day: dt.date) -> str:
 
 
 def half_year_label(session: Session, period: str) -> str:
-    first, last = half_year_bounds(session, period)
+    """2026年上半年（2026年1月至2026年6月）: a rated half-year with the dates it was rated on."""
+    stored = session.get(StarPeriod, period)
+    first, last = (stored.starts_on, stored.ends_on) if stored else half_year_bounds(session, period)
     name = "上半年" if period.endswith("H1") else "下半年"
     return f"{period[:4]}年{name}（{first.year}年{first.month}月至{last.year}年{last.month}月）"
 
@@ -122,18 +125,6 @@ def months_between(first: dt.date, last: dt.date) -> list[str]:
         months.append(f"{year:04d}-{month:02d}")
         year, month = _add_months(year, month, 1)
     return months
-
-
-# ------------------------------------------------------------------ roles
-
-
-def _require_role(session: Session, staff_id: int, roles: Sequence[str], doing: str) -> Staff:
-    account = session.get(Staff, staff_id)
-    if account is None or not account.active:
-        raise ValidationError("这个工作人员账号不存在或已停用")
-    if account.role not in roles:
-        raise ValidationError(f"{doing}需要{'或'.join(roles)}账号，{account.name}是{account.role}")
-    return account
 
 
 # ------------------------------------------------------------------ catalogue (积分细则)
@@ -149,10 +140,15 @@ class ItemView:
     active: bool
     note: str
     entries: int = 0
+    scope: str = "person"
 
     @property
     def label(self) -> str:
         return f"{self.name}（{self.points:+d}分）"
+
+    @property
+    def for_households(self) -> bool:
+        return self.scope == "household"
 
 
 @dataclass
@@ -164,6 +160,7 @@ class ItemInput:
     points: str
     monthly_cap: str = ""
     note: str = ""
+    for_households: bool = False
 
 
 def catalogue(session: Session, include_retired: bool = True) -> list[ItemView]:
@@ -175,7 +172,7 @@ def catalogue(session: Session, include_retired: bool = True) -> list[ItemView]:
     if not include_retired:
         stmt = stmt.where(PointItem.active.is_(True))
     return [
-        ItemView(i.id, i.category, i.name, i.points, i.monthly_cap, i.active, i.note, counts.get(i.id, 0))
+        ItemView(i.id, i.category, i.name, i.points, i.monthly_cap, i.active, i.note, counts.get(i.id, 0), i.scope)
         for i in session.scalars(stmt)
     ]
 
@@ -218,33 +215,48 @@ def _check_item(session: Session, data: ItemInput, item_id: int | None) -> tuple
                 errors["monthly_cap"] = "每月上限不能小于一次的分值"
         except ValueError:
             errors["monthly_cap"] = "每月上限请填整数；不限请留空"
+    note = clean_text(data.note)
+    if len(note) > 200:
+        errors["note"] = "说明不超过200个字"
+    signs = set(session.scalars(select(PointItem.points > 0).where(PointItem.category == category,
+                                                                   PointItem.id != (item_id or 0))))
+    if points and len(signs) == 1 and (points > 0) not in signs:
+        errors["points"] = ("这个类别是加分项，分值应为正数" if True in signs
+                            else "这个类别是减分项，分值应为负数，例如 -5")
     if errors:
         raise ValidationError(errors)
-    return category, name, points, cap, clean_text(data.note)
+    return category, name, points, cap, note
 
 
 def _sort_key_for(session: Session, category: str, points: int) -> int:
-    """New items go to the end of their category (or of the awards or deductions)."""
+    """New items go to the end of their category; a new category after the last of its kind
+    (awards before deductions)."""
     in_category = session.scalar(select(func.max(PointItem.sort_key)).where(PointItem.category == category))
     if in_category is not None:
         return int(in_category)
-    return int(session.scalar(select(func.max(PointItem.sort_key))) or 0) + (10 if points > 0 else 1000)
+    same_kind = session.scalar(select(func.max(PointItem.sort_key)).where((PointItem.points > 0) == (points > 0)))
+    if same_kind is not None:
+        return int(same_kind) + 1
+    return int(session.scalar(select(func.max(PointItem.sort_key))) or 0) + (10 if points < 0 else 0)
 
 
 def _item_snapshot(item: PointItem) -> dict[str, Any]:
     return {"category": item.category, "name": item.name, "points": item.points,
-            "monthly_cap": item.monthly_cap, "active": item.active, "note": item.note}
+            "monthly_cap": item.monthly_cap, "active": item.active, "note": item.note, "scope": item.scope}
 
 
 ITEM_LABELS = {"category": "类别", "name": "项目", "points": "分值", "monthly_cap": "每月上限",
-               "active": "启用", "note": "说明"}
+               "active": "启用", "note": "说明", "scope": "记给"}
+SCOPES = {"person": "个人", "household": "全户"}
 
 
 def add_item(session: Session, staff_id: int, data: ItemInput) -> int:
-    """Add an item to the catalogue (新增积分项目)."""
+    """Add an item to the catalogue (新增积分项目). Only an administrator changes the catalogue."""
+    require_role(session, staff_id, (ADMIN,), "修改积分细则")
     category, name, points, cap, note = _check_item(session, data, None)
     item = PointItem(category=category, name=name, points=points, monthly_cap=cap, note=note,
-                     sort_key=_sort_key_for(session, category, points), active=True)
+                     sort_key=_sort_key_for(session, category, points), active=True,
+                     scope="household" if data.for_households else "person")
     session.add(item)
     session.flush()
     audit.record(session, staff_id, "create", "point_item", item.id, f"新增积分项目：{category}·{name}",
@@ -257,11 +269,13 @@ def update_item(session: Session, staff_id: int, item_id: int, data: ItemInput) 
     item = session.get(PointItem, item_id)
     if item is None:
         raise NotFound("找不到这个积分项目")
+    require_role(session, staff_id, (ADMIN,), "修改积分细则")
     category, name, points, cap, note = _check_item(session, data, item_id)
     before = _item_snapshot(item)
     if category != item.category:
         item.sort_key = _sort_key_for(session, category, points)
     item.category, item.name, item.points, item.monthly_cap, item.note = category, name, points, cap, note
+    item.scope = "household" if data.for_households else "person"
     after = _item_snapshot(item)
     if before == after:
         return False
@@ -272,6 +286,7 @@ def update_item(session: Session, staff_id: int, item_id: int, data: ItemInput) 
 
 def set_item_active(session: Session, staff_id: int, item_id: int, active: bool) -> None:
     """Retire (停用) or bring back (启用) an item; its entries stay."""
+    require_role(session, staff_id, (ADMIN,), "修改积分细则")
     item = session.get(PointItem, item_id)
     if item is None:
         raise NotFound("找不到这个积分项目")
@@ -298,9 +313,11 @@ def load_default_catalogue(session: Session, staff_id: int) -> int:
     rows = []
     for position, category in enumerate(data["categories"]):
         for item in category["items"]:
-            rows.append({"category": category["name"], "name": item["name"], "points": item["points"],
+            # Names as typed ones are kept (NFKC: full-width brackets become half-width), so a
+            # station adding an item of the same name is told it exists.
+            rows.append({"category": clean(category["name"]), "name": clean(item["name"]), "points": item["points"],
                          "monthly_cap": item.get("monthly_cap"), "note": item.get("note", ""),
-                         "active": True, "sort_key": (position + 1) * 10})
+                         "scope": item.get("scope", "person"), "active": True, "sort_key": (position + 1) * 10})
     session.execute(insert(PointItem), rows)
     audit.record(session, staff_id, "create", "point_item", None,
                  f"载入默认积分细则：{len(data['categories'])}类、{len(rows)}项")
@@ -335,18 +352,32 @@ def _cap_used(session: Session, item_id: int, resident_id: int | None, household
               day: dt.date) -> int:
     """Points already given from one item to one resident (or household) in the deed's month.
 
-    Pending and approved entries count, rejected ones do not; reversals take theirs back.
+    Deeds of that month count while pending or approved; a rejected one or one
+    reversed (whenever) does not. A reversal dated this month of an older deed does not free room.
     """
     first, last = month_bounds(month_of(day))
     who = (PointEntry.resident_id == resident_id if resident_id is not None
            else and_(PointEntry.resident_id.is_(None), PointEntry.household_id == household_id))
     used = session.scalar(
-        select(func.coalesce(func.sum(PointEntry.points), 0))
+        select(func.coalesce(func.sum(func.abs(PointEntry.points)), 0))
         .outerjoin(PointReview, PointReview.entry_id == PointEntry.id)
-        .where(PointEntry.item_id == item_id, who, PointEntry.deed_date.between(first, last),
-               or_(PointReview.decision.is_(None), PointReview.decision != "rejected"))
+        .where(PointEntry.kind == "deed", PointEntry.item_id == item_id, who,
+               PointEntry.deed_date.between(first, last),
+               or_(PointReview.decision.is_(None), PointReview.decision != "rejected"),
+               ~_reversed(PointEntry.id))
     )
-    return abs(int(used or 0))
+    return int(used or 0)
+
+
+def _reversed(entry_id: Any) -> ColumnElement[bool]:
+    """The entry has a reversal that counts or may count (not rejected)."""
+    reversal = aliased(PointEntry)
+    review = aliased(PointReview)
+    return (
+        select(reversal.id).outerjoin(review, review.entry_id == reversal.id)
+        .where(reversal.reverses_id == entry_id, or_(review.decision.is_(None), review.decision != "rejected"))
+        .exists()
+    )
 
 
 def _who(session: Session, data: EntryInput, day: dt.date | None, errors: dict[str, str]) -> tuple[
@@ -364,7 +395,12 @@ def _who(session: Session, data: EntryInput, day: dt.date | None, errors: dict[s
         if household is None:
             raise NotFound("这户不存在")
         unit = household.unit
-        return None, household.id, f"{address(unit.building.number, unit.number, household.room)}全户"
+        label = f"{address(unit.building.number, unit.number, household.room)}全户"
+        living = session.scalar(select(Resident.id).where(Resident.household_id == household.id,
+                                                          Resident.moved_out_on.is_(None)).limit(1))
+        if living is None:
+            errors["who"] = f"{label[:-2]}现在没有人居住，不能记全户积分"
+        return None, household.id, label
     errors["who"] = "请先选择居民或住户"
     return None, 0, ""
 
@@ -387,6 +423,10 @@ def record(session: Session, staff_id: int, data: EntryInput, today: dt.date | N
     note = clean_text(data.note)
     if len(note) > 200:
         errors["note"] = "说明不超过200个字"
+    if item is not None and item.scope == "household" and resident_id is not None:
+        # 门前三包, 基础积分: the household's, whichever member was picked.
+        resident_id, (_, household_id, name) = None, _who(
+            session, EntryInput(data.item_id, None, household_id), day, errors)
     if errors:
         raise ValidationError(errors)
     assert item is not None and day is not None
@@ -412,11 +452,14 @@ def _status(session: Session, entry_id: int) -> str:
     return PENDING if decision is None else _DECISION[decision]
 
 
-def reverse(session: Session, staff_id: int, entry_id: int, reason: str, today: dt.date | None = None) -> int:
+def reverse(session: Session, staff_id: int, entry_id: int, reason: str, today: dt.date | None = None,
+            allow_pending: bool = False) -> int:
     """Reverse an approved entry (冲正) by a new, opposite entry in the open month.
 
     The reversal waits for approval like any entry. A pending entry is
-    rejected by the audit group instead. Returns the reversal's id.
+    rejected by the audit group instead, except when a record it came from
+    changed (``allow_pending``: attendance corrected); then the auditors see
+    both, and the reversal counts only once its entry does. Returns the reversal's id.
     """
     today = today or dt.date.today()
     entry = session.get(PointEntry, entry_id)
@@ -430,12 +473,12 @@ def reverse(session: Session, staff_id: int, entry_id: int, reason: str, today: 
     if entry.kind == "reversal":
         raise ValidationError("这是一条冲正记录，不能再冲正")
     status = _status(session, entry_id)
-    if status == PENDING:
+    if status == PENDING and not allow_pending:
         raise ValidationError("这条记录还在待审核：请审核人直接驳回，不必冲正")
     if status == REJECTED:
         raise ValidationError("这条记录已被驳回，本来就不计分")
-    if session.scalar(select(PointEntry.id).where(PointEntry.reverses_id == entry_id)) is not None:
-        raise ValidationError("这条记录已经冲正过了")
+    if session.scalar(select(_reversed(entry_id))):
+        raise ValidationError("这条记录已经冲正过了（或冲正正在待审核）")
     _check_open(session, today, "reason")
     reversal = PointEntry(kind="reversal", resident_id=entry.resident_id, household_id=entry.household_id,
                           item_id=entry.item_id, points=-entry.points, deed_date=today,
@@ -456,7 +499,7 @@ def review(session: Session, staff_id: int, entry_ids: Iterable[int], approve: b
 
     Only an active 积分审核员 may; never for an entry they recorded themselves.
     """
-    reviewer = _require_role(session, staff_id, (AUDITOR,), "审核积分")
+    reviewer = require_role(session, staff_id, (AUDITOR,), "审核积分")
     ids = sorted(set(entry_ids))
     if not ids:
         raise ValidationError("请先选择要审核的记录")
@@ -465,6 +508,8 @@ def review(session: Session, staff_id: int, entry_ids: Iterable[int], approve: b
         raise ValidationError({"reason": "驳回请写明原因"})
     if len(reason) > 200:
         raise ValidationError({"reason": "原因不超过200个字"})
+    if not approve:
+        ids = sorted(set(ids) | _pending_reversals_of(session, ids))
     found = session.execute(
         select(PointEntry.id, PointEntry.recorded_by, PointReview.id, PointEntry.resident_id,
                PointEntry.household_id, PointEntry.points, PointEntry.deed_date)
@@ -473,6 +518,8 @@ def review(session: Session, staff_id: int, entry_ids: Iterable[int], approve: b
     ).all()
     if len(found) != len(ids):
         raise NotFound("有记录找不到了，请刷新后再审核")
+    if approve:
+        _check_reversed_entries_count(session, ids)
     done = [row[0] for row in found if row[2] is not None]
     if done:
         raise ValidationError(f"有{len(done)}条记录已经审核过了（可能在另一台电脑上），请刷新后再审核")
@@ -493,6 +540,57 @@ def review(session: Session, staff_id: int, entry_ids: Iterable[int], approve: b
          "summary": label, "before": None, "after": None} for entry_id in ids
     ])
     return len(ids)
+
+
+def _pending_reversals_of(session: Session, ids: Sequence[int]) -> set[int]:
+    """Pending reversals of these entries: rejecting an entry rejects them too (they would count alone)."""
+    rows = session.scalars(
+        select(PointEntry.id).outerjoin(PointReview, PointReview.entry_id == PointEntry.id)
+        .where(PointEntry.reverses_id.in_(list(ids)), PointReview.id.is_(None))
+    )
+    return set(rows)
+
+
+def _check_reversed_entries_count(session: Session, ids: Sequence[int]) -> None:
+    """A reversal is approved only with or after the entry it reverses."""
+    batch = set(ids)
+    rows = session.execute(
+        select(PointEntry.id, PointEntry.reverses_id, PointReview.decision)
+        .outerjoin(PointReview, PointReview.entry_id == PointEntry.reverses_id)
+        .where(PointEntry.id.in_(list(ids)), PointEntry.reverses_id.is_not(None))
+    ).all()
+    for entry_id, original, decision in rows:
+        if decision == "rejected" or (decision is None and original not in batch):
+            raise ValidationError(f"第{entry_id}号是第{original}号记录的冲正，原记录"
+                                  f"{'已被驳回' if decision else '还在待审核'}：请先审核原记录，或两条一起审核")
+
+
+def record_points(session: Session, staff_id: int, resident_id: int, item_id: int, value: int, day: dt.date,
+                  note: str, today: dt.date | None = None) -> int | None:
+    """Record an entry whose points were worked out elsewhere (hours of volunteering), pending as usual.
+
+    The item's monthly cap still holds: the points are cut to what is left of
+    it (None when nothing is). A deed in a closed month is dated in the open one.
+    """
+    resident = session.get(Resident, resident_id)
+    item = session.get(PointItem, item_id)
+    if resident is None or item is None:
+        raise NotFound("找不到这位居民或这个积分项目")
+    if is_closed(session, month_of(day)):
+        note = f"{note}（原日期{day:%Y-%m-%d}所在月份已结账）"
+        day = today or dt.date.today()
+    if item.monthly_cap is not None:
+        value = min(value, item.monthly_cap - _cap_used(session, item.id, resident_id, resident.household_id, day))
+    if value <= 0:
+        return None
+    entry = PointEntry(kind="deed", resident_id=resident_id, household_id=resident.household_id, item_id=item_id,
+                       points=value, deed_date=day, note=clean_text(note)[:200], recorded_by=staff_id)
+    session.add(entry)
+    session.flush()
+    audit.record(session, staff_id, "create", "point_entry", entry.id, f"记分：{resident.name} {item.name} {value:+d}分",
+                 after={"resident_id": resident_id, "item": item.name, "points": value, "deed_date": day,
+                        "note": entry.note})
+    return entry.id
 
 
 def pending_count(session: Session) -> int:
@@ -608,21 +706,34 @@ class LedgerRow:
     review_reason: str
     note: str
     reverses_id: int | None
-    reversed_by_id: int | None
+    reversed_by_id: int | None  # a reversal not rejected: pending or approved
+    reversal_approved: bool = False
 
     @property
     def can_reverse(self) -> bool:
         return self.kind == "deed" and self.status == APPROVED and self.reversed_by_id is None
 
+    @property
+    def counts(self) -> bool:
+        """Approved and not reversed by an approved reversal."""
+        return self.status == APPROVED and not self.reversal_approved
+
 
 def _ledger_select(query: LedgerQuery) -> Select[Any]:
     recorder, reviewer = aliased(Staff), aliased(Staff)
-    reversal = aliased(PointEntry)
+    reversal, reversal_review = aliased(PointEntry), aliased(PointReview)
+    # The reversal that counts or may count (a rejected one leaves the entry as it was).
+    reversed_by = (
+        select(reversal.id).outerjoin(reversal_review, reversal_review.entry_id == reversal.id)
+        .where(reversal.reverses_id == PointEntry.id,
+               or_(reversal_review.decision.is_(None), reversal_review.decision != "rejected"))
+        .order_by(reversal.id.desc()).limit(1).correlate(PointEntry).scalar_subquery()
+    )
     columns: list[Any] = [
         PointEntry.id, PointEntry.kind, PointEntry.deed_date, Resident.name, Building.number, Unit.number,
         Household.room, PointItem.category, PointItem.name, PointEntry.points, PointReview.decision,
         PointEntry.recorded_by, recorder.name, reviewer.name, PointReview.reason, PointEntry.note,
-        PointEntry.reverses_id, reversal.id,
+        PointEntry.reverses_id, reversed_by,
     ]
     stmt = (
         select(*columns)
@@ -634,7 +745,6 @@ def _ledger_select(query: LedgerQuery) -> Select[Any]:
         .outerjoin(Resident, Resident.id == PointEntry.resident_id)
         .outerjoin(PointReview, PointReview.entry_id == PointEntry.id)
         .outerjoin(reviewer, reviewer.id == PointReview.reviewed_by)
-        .outerjoin(reversal, reversal.reverses_id == PointEntry.id)
     )
     if query.month:
         first, last = month_bounds(query.month)
@@ -671,21 +781,39 @@ def ledger(session: Session, query: LedgerQuery) -> list[LedgerRow]:
         query = dataclasses.replace(query, pending_since=since)
     stmt = _ledger_select(query).order_by(PointEntry.deed_date.desc(), PointEntry.id.desc()).limit(query.limit)
     rows = []
+    found = session.execute(stmt).all()
+    reversals = [row[-1] for row in found if row[-1] is not None]
+    approved_reversals = set(session.scalars(select(PointReview.entry_id).where(
+        PointReview.entry_id.in_(reversals), PointReview.decision == "approved"))) if reversals else set()
     for (entry_id, kind, day, name, building, unit, room, category, item, points, decision, recorded_by_id,
-         recorded_by, reviewed_by, reason, note, reverses_id, reversed_by) in session.execute(stmt):
+         recorded_by, reviewed_by, reason, note, reverses_id, reversed_by) in found:
         rows.append(LedgerRow(
             id=entry_id, kind=kind, deed_date=day, name=name or WHOLE_HOUSEHOLD,
             address=address(building, unit, room), category=category, item=item, points=points,
             status=PENDING if decision is None else _DECISION[decision], recorded_by_id=recorded_by_id,
             recorded_by=recorded_by, reviewed_by=reviewed_by or "", review_reason=reason or "", note=note,
-            reverses_id=reverses_id, reversed_by_id=reversed_by,
+            reverses_id=reverses_id, reversed_by_id=reversed_by, reversal_approved=reversed_by in approved_reversals,
         ))
     return rows
 
 
-def ledger_count(session: Session, query: LedgerQuery) -> int:
-    stmt = _ledger_select(query).with_only_columns(func.count(PointEntry.id))
-    return int(session.scalar(stmt) or 0)
+def ledger_summary(session: Session, query: LedgerQuery) -> tuple[int, int]:
+    """How many entries match the query, and the approved points among them (reversals net out)."""
+    stmt = _ledger_select(query).with_only_columns(
+        func.count(PointEntry.id),
+        func.coalesce(func.sum(case((PointReview.decision == "approved", PointEntry.points), else_=0)), 0))
+    count, total = session.execute(stmt).one()
+    return int(count), int(total)
+
+
+def ledger_months(session: Session, today: dt.date | None = None) -> list[str]:
+    """Every month from the first entry (or the last twelve) up to this one, newest first."""
+    today = today or dt.date.today()
+    oldest = session.scalar(select(func.min(PointEntry.deed_date)))
+    start = dt.date(*_add_months(today.year, today.month, -11), 1)
+    if oldest is not None and oldest < start:
+        start = oldest
+    return list(reversed(months_between(start, today)))
 
 
 # ------------------------------------------------------------------ monthly close (一月一评)
@@ -707,10 +835,17 @@ class MonthView:
 
 
 def months(session: Session, today: dt.date | None = None, count: int = 12) -> list[MonthView]:
-    """The last ``count`` months up to this one, newest first, with their figures and state."""
+    """The last ``count`` months up to this one and every older month still open, newest first,
+    with their figures and state (an open month has to be closed before its half-year is rated)."""
     today = today or dt.date.today()
-    wanted = [f"{y:04d}-{m:02d}" for y, m in
-              (_add_months(today.year, today.month, -i) for i in range(count))]
+    recent = [f"{y:04d}-{m:02d}" for y, m in (_add_months(today.year, today.month, -i) for i in range(count))]
+    since = _pending_since(session)
+    older = []
+    if since is not None and month_of(since) < recent[-1]:
+        closed_before = set(session.scalars(select(PointMonth.month).where(PointMonth.month < recent[-1])))
+        older = [m for m in reversed(months_between(since, month_bounds(recent[-1])[0] - dt.timedelta(days=1)))
+                 if m not in closed_before]
+    wanted = recent + older
     first, _ = month_bounds(wanted[-1])
     # Dates are stored as 'YYYY-MM-DD': the month is the first seven characters (cheaper than strftime).
     entry_month = func.substr(PointEntry.deed_date, 1, 7)
@@ -741,7 +876,7 @@ def months(session: Session, today: dt.date | None = None, count: int = 12) -> l
 def close_month(session: Session, staff_id: int, month: str, today: dt.date | None = None) -> None:
     """Close a reviewed month (月度评审结账): it takes no new entries from now on."""
     today = today or dt.date.today()
-    account = _require_role(session, staff_id, (AUDITOR, ADMIN), "月度结账")
+    account = require_role(session, staff_id, (AUDITOR, ADMIN), "月度结账")
     month = parse_month(month)
     first, last = month_bounds(month)
     if last >= today:
@@ -764,14 +899,16 @@ def close_month(session: Session, staff_id: int, month: str, today: dt.date | No
 
 
 def heads(session: Session, household_ids: Iterable[int]) -> dict[int, str]:
-    """The name shown for each household: its head (户主), else its first member still living there."""
+    """The name shown for each household: its head (户主), else its first member still living there.
+
+    A household where nobody lives any more has none.
+    """
     ids = list(household_ids)
     names: dict[int, str] = {}
     rows = session.execute(
         select(Resident.household_id, Resident.name)
-        .where(Resident.household_id.in_(ids) if len(ids) < 900 else true())
-        .order_by(Resident.household_id, Resident.moved_out_on.is_not(None), Resident.relation != HEAD,
-                  Resident.id)
+        .where(Resident.household_id.in_(ids) if len(ids) < 900 else true(), Resident.moved_out_on.is_(None))
+        .order_by(Resident.household_id, Resident.relation != HEAD, Resident.id)
     )
     wanted = set(ids)
     for household_id, name in rows:
@@ -876,7 +1013,7 @@ def rate_half_year(session: Session, staff_id: int, period: str, today: dt.date 
     rests on reviewed points; once stored it does not change.
     """
     today = today or dt.date.today()
-    account = _require_role(session, staff_id, (AUDITOR, ADMIN), "评定星级家庭")
+    account = require_role(session, staff_id, (AUDITOR, ADMIN), "评定星级家庭")
     period = parse_half_year(period)
     first, last = half_year_bounds(session, period)
     if last >= today:

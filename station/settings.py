@@ -10,11 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Setting
+from db.models import Setting, StarPeriod
 from station import audit
 from station.errors import ValidationError
+from station.staff import require_role
+from station.vocab import ADMIN
 
 
 @dataclass(frozen=True)
@@ -30,22 +33,33 @@ class StarLevel:
 DEFAULT_STAR_LEVELS = (StarLevel(60, 3, 100), StarLevel(80, 4, 150), StarLevel(100, 5, 200))
 
 STAR_LEVELS = "points.star_levels"
+POINTS_PER_HOUR = "volunteer.points_per_hour"
+ROUNDING = "volunteer.rounding"
+ACTIVITY_CAP = "volunteer.activity_cap"
+VISIT_DAYS = "volunteer.visit_days"
+ROUNDINGS = {"down": "不足1分的舍去", "nearest": "四舍五入", "up": "不足1分的按1分计"}
 HALF_YEAR_START = "points.half_year_start_month"
 OBJECTION_DAYS = "points.objection_days"
 
 
 def _check_star_levels(value: Any) -> Any:
     try:
-        levels = [StarLevel(int(v["points"]), int(v["stars"]), int(v["voucher"])) for v in value]
-    except (TypeError, KeyError, ValueError):
+        if not all(isinstance(v[k], int) and not isinstance(v[k], bool)
+                   for v in value for k in ("points", "stars", "voucher")):
+            raise ValidationError("积分线、星级和奖券面值都应为整数")
+        levels = [StarLevel(v["points"], v["stars"], v["voucher"]) for v in value]
+    except (TypeError, KeyError):
         raise ValidationError("星级标准格式不对") from None
     if not levels:
         raise ValidationError("至少要有一个星级")
     if any(level.points <= 0 or level.voucher < 0 or not 1 <= level.stars <= 9 for level in levels):
         raise ValidationError("积分线须大于0，奖券面值不能为负")
-    ordered = sorted(levels, key=lambda level: level.points)
-    if [level.stars for level in ordered] != sorted({level.stars for level in levels}):
-        raise ValidationError("积分线越高，星级应越高，且星级不能重复")
+    ordered = sorted(levels, key=lambda level: level.stars)
+    if any(low.points >= high.points for low, high in zip(ordered, ordered[1:])) \
+            or len({level.stars for level in levels}) != len(levels):
+        raise ValidationError("星级越高，积分线应越高，且星级不能重复")
+    if any(low.voucher > high.voucher for low, high in zip(ordered, ordered[1:])):
+        raise ValidationError("星级越高，奖券面值不应越低")
     return [{"points": lv.points, "stars": lv.stars, "voucher": lv.voucher} for lv in ordered]
 
 
@@ -58,6 +72,34 @@ def _check_month(value: Any) -> Any:
 def _check_days(value: Any) -> Any:
     if not isinstance(value, int) or not 1 <= value <= 60:
         raise ValidationError("公示天数应在1至60天之间")
+    return value
+
+
+def _check_rate(value: Any) -> Any:
+    if not isinstance(value, (int, float)) or not 0 < value <= 20:
+        raise ValidationError("每小时积分应大于0，不超过20")
+    return value
+
+
+def _check_rounding(value: Any) -> Any:
+    if value not in ROUNDINGS:
+        raise ValidationError("取整方式不对")
+    return value
+
+
+def _check_cap(value: Any) -> Any:
+    if not isinstance(value, int) or not 1 <= value <= 100:
+        raise ValidationError("每次活动的积分上限应在1至100分之间")
+    return value
+
+
+def _check_visit_days(value: Any) -> Any:
+    from station.vocab import CARE_TAGS
+
+    if not isinstance(value, dict) or any(tag not in CARE_TAGS for tag in value):
+        raise ValidationError("走访间隔格式不对")
+    if any(not isinstance(days, int) or not 1 <= days <= 365 for days in value.values()):
+        raise ValidationError("走访间隔应在1至365天之间")
     return value
 
 
@@ -74,6 +116,12 @@ SPECS: dict[str, _Spec] = {
     ], _check_star_levels),
     HALF_YEAR_START: _Spec("半年评星起始月份", 1, _check_month),
     OBJECTION_DAYS: _Spec("公示天数", 7, _check_days),
+    POINTS_PER_HOUR: _Spec("志愿服务每小时积分", 1, _check_rate),
+    ROUNDING: _Spec("志愿积分取整方式", "down", _check_rounding),
+    ACTIVITY_CAP: _Spec("每次活动积分上限", 4, _check_cap),
+    # 关爱走访: how often each group is visited, in days.
+    VISIT_DAYS: _Spec("关爱走访间隔", {"独居老人": 7, "特困老人": 7, "残疾人": 30, "困难户": 30, "困境儿童": 14},
+                      _check_visit_days),
 }
 
 
@@ -85,8 +133,12 @@ def get(session: Session, key: str) -> Any:
 
 def put(session: Session, staff_id: int, key: str, value: Any) -> bool:
     """Check and store a setting. Returns False when the value did not change."""
+    require_role(session, staff_id, (ADMIN,), "修改设置")
     spec = SPECS[key]
     value = spec.check(value)
+    if key == HALF_YEAR_START and value != get(session, key) and session.scalar(select(StarPeriod.period).limit(1)) is not None:
+        raise ValidationError("已经评定过星级家庭：再改半年的起始月份，前后半年会重叠，同一份积分会评两次。"
+                              "起始月份只能在第一次评星之前设定")
     before = get(session, key)
     if before == value:
         return False

@@ -6,6 +6,7 @@ name stays on everything it recorded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -41,6 +42,19 @@ def get(session: Session, staff_id: int) -> StaffView:
     if account is None:
         raise NotFound("找不到这个工作人员账号")
     return StaffView(account.id, account.name, account.role, account.active)
+
+
+def require_role(session: Session, staff_id: int, roles: Sequence[str], doing: str) -> Staff:
+    """The acting account, when it is active and has one of ``roles``; otherwise a clear refusal.
+
+    Every service that needs a role checks it itself; a hidden button is not the check.
+    """
+    account = session.get(Staff, staff_id)
+    if account is None or not account.active:
+        raise ValidationError("这个工作人员账号不存在或已停用")
+    if account.role not in roles:
+        raise ValidationError(f"{doing}需要{'或'.join(roles)}账号，{account.name}是{account.role}")
+    return account
 
 
 def _check(session: Session, name: str, role: str, staff_id: int | None) -> str:

@@ -113,11 +113,30 @@ def test_items_are_added_changed_retired_and_audited(station: Station) -> None:
     (ItemInput("环境卫生", "x", "5", "2"), "monthly_cap"),
     (ItemInput("环境卫生", "x", "5", "-1"), "monthly_cap"),
     (ItemInput("环境卫生", "门前三包落实到位", "5"), "name"),
+    (ItemInput("志愿服务", "志愿服务（每小时）", "5"), "name"),  # full-width brackets typed
+    (ItemInput("违反社会公德", "乱贴小广告", "3"), "points"),  # a deduction category takes negatives
+    (ItemInput("环境卫生", "x", "3", "", "说" * 201), "note"),
 ])
 def test_bad_items_are_refused(station: Station, data: ItemInput, field: str) -> None:
     with pytest.raises(ValidationError) as caught, station.db.write() as session:
         points.add_item(session, station.admin, data)
     assert field in caught.value.errors
+
+
+def test_only_an_administrator_changes_the_catalogue_and_settings(station: Station) -> None:
+    for account in (station.clerk, station.auditor):
+        with pytest.raises(ValidationError, match="需要管理员"), station.db.write() as session:
+            points.add_item(session, account, ItemInput("环境卫生", "认领绿地养护", "3"))
+        with pytest.raises(ValidationError, match="需要管理员"), station.db.write() as session:
+            settings.put(session, account, settings.OBJECTION_DAYS, 10)
+
+
+def test_a_new_award_category_comes_before_the_deductions(station: Station) -> None:
+    with station.db.write() as session:
+        points.add_item(session, station.admin, ItemInput("垃圾分类", "督导垃圾分类", "2"))
+        items = points.catalogue(session)
+    new = next(n for n, i in enumerate(items) if i.category == "垃圾分类")
+    assert new < min(n for n, i in enumerate(items) if i.points < 0)
 
 
 def test_a_retired_item_keeps_its_entries_and_takes_no_new_ones(station: Station) -> None:
@@ -160,16 +179,40 @@ def test_household_entries_count_for_the_household_only(station: Station) -> Non
 
 
 def test_the_monthly_cap_holds_per_person_and_month(station: Station) -> None:
-    item = station.item("门前三包")  # 2 points, at most 4 a month
+    item = station.item("及时反映矛盾线索")  # 2 points, at most 6 a month
     station.record(item, station.zhang, day="2026-11-01")
     rejected = station.record(item, station.zhang, day="2026-11-02")
     with station.db.write() as session:
         points.review(session, station.auditor, [rejected], approve=False, reason="重复登记")
     station.record(item, station.zhang, day="2026-11-03")  # the rejected one does not count
-    with pytest.raises(ValidationError, match="每月最多4分.*已记4分"):
-        station.record(item, station.zhang, day="2026-11-04")
+    station.record(item, station.zhang, day="2026-11-04")
+    with pytest.raises(ValidationError, match="每月最多6分.*已记6分"):
+        station.record(item, station.zhang, day="2026-11-05")
     station.record(item, station.wife, day="2026-11-04")  # someone else
     station.record(item, station.zhang, day="2026-10-04")  # another month
+
+
+def test_household_items_go_to_the_household_with_one_cap(station: Station) -> None:
+    item = station.item("门前三包")  # 2 points, at most 4 a month, for the whole household
+    first = station.record(item, station.zhang, day="2026-11-01")  # picked a member: the household's
+    station.record(item, station.wife, day="2026-11-02")
+    with pytest.raises(ValidationError, match="全户2026年11月已记4分"):
+        station.record(item, household=station.household, day="2026-11-03")
+    with station.db.read() as session:
+        row = next(r for r in points.ledger(session, LedgerQuery()) if r.id == first)
+    assert row.name == "全户"
+
+
+def test_a_reversal_in_a_later_month_does_not_free_room_under_the_cap(station: Station) -> None:
+    item = station.item("及时反映矛盾线索")
+    october = station.record(item, station.zhang, day="2026-10-04")
+    station.approve(october)
+    for day in ("2026-11-01", "2026-11-02", "2026-11-03"):
+        station.record(item, station.zhang, day=day)
+    with station.db.write() as session:
+        points.reverse(session, station.clerk, october, "核实有误", TODAY)  # dated in November
+    with pytest.raises(ValidationError, match="已记6分"):
+        station.record(item, station.zhang, day="2026-11-05")
 
 
 def test_bad_entries_are_refused_and_change_nothing(station: Station) -> None:
@@ -428,7 +471,10 @@ def test_star_settings_change_the_levels_and_the_half_year(station: Station) -> 
         assert points.half_year_of(session, dt.date(2027, 1, 5)) == "2026-H2"
         assert points.half_year_of(session, dt.date(2026, 2, 5)) == "2025-H2"
     for bad in ([], [{"points": 60, "stars": 3, "voucher": 100}, {"points": 80, "stars": 3, "voucher": 150}],
-                [{"points": 0, "stars": 3, "voucher": 100}], "60"):
+                [{"points": 0, "stars": 3, "voucher": 100}], "60",
+                [{"points": 60, "stars": 3, "voucher": 100}, {"points": 60, "stars": 4, "voucher": 150}],
+                [{"points": 60, "stars": 3, "voucher": 300}, {"points": 80, "stars": 4, "voucher": 150}],
+                [{"points": 60.7, "stars": 3, "voucher": 100}]):
         with pytest.raises(ValidationError), station.db.write() as session:
             settings.put(session, station.admin, settings.STAR_LEVELS, bad)
 
@@ -496,3 +542,69 @@ def test_the_household_view_line(station: Station) -> None:
                     station.record(station.item("好人好事"), station.wife, day="2026-11-02"))
     with station.db.read() as session:
         assert points.household_summary(session, station.household, TODAY) == "共 10 分，本半年 5 分"
+
+
+def test_a_reversal_counts_only_with_its_entry(station: Station) -> None:
+    entry = station.record(station.item("好人好事"), station.zhang)
+    with station.db.write() as session:  # the record it came from changed while it was pending
+        reversal = points.reverse(session, station.clerk, entry, "考勤更正", TODAY, allow_pending=True)
+    with pytest.raises(ValidationError, match="原记录还在待审核"):
+        station.approve(reversal)
+    station.approve(reversal, entry)  # together is fine
+    assert station.balance("resident", station.zhang) == 0
+    # rejecting an entry rejects its pending reversal with it
+    other = station.record(station.item("好人好事"), station.li)
+    with station.db.write() as session:
+        second = points.reverse(session, station.clerk, other, "考勤更正", TODAY, allow_pending=True)
+        points.review(session, station.auditor, [other], approve=False, reason="未参加")
+    with station.db.read() as session:
+        rows = {r.id: r for r in points.ledger(session, LedgerQuery())}
+    assert rows[second].status == REJECTED and rows[other].status == REJECTED
+    assert station.balance("resident", station.li) == 0
+
+
+def test_the_half_year_start_is_fixed_once_a_half_year_is_rated(station: Station) -> None:
+    _close(station, *H1_MONTHS)
+    with station.db.write() as session:
+        points.rate_half_year(session, station.auditor, "2026-H1", TODAY)
+    with pytest.raises(ValidationError, match="重叠"), station.db.write() as session:
+        settings.put(session, station.admin, settings.HALF_YEAR_START, 4)
+    with station.db.read() as session:
+        assert points.half_year_label(session, "2026-H1") == "2026年上半年（2026年1月至2026年6月）"
+
+
+def test_a_rejected_reversal_leaves_the_entry_free_to_be_reversed_again(station: Station) -> None:
+    entry = station.record(station.item("好人好事"), station.zhang, day="2026-11-01")
+    station.approve(entry)
+    with station.db.write() as session:
+        first = points.reverse(session, station.clerk, entry, "记错了", TODAY)
+    with station.db.read() as session:
+        row = next(r for r in points.ledger(session, LedgerQuery()) if r.id == entry)
+    assert row.reversed_by_id == first and not row.reversal_approved and row.counts
+    with station.db.write() as session:
+        points.review(session, station.auditor, [first], approve=False, reason="没有记错")
+    with station.db.read() as session:
+        row = next(r for r in points.ledger(session, LedgerQuery()) if r.id == entry)
+    assert row.reversed_by_id is None and row.can_reverse
+    with station.db.write() as session:
+        second = points.reverse(session, station.clerk, entry, "确实记错了", TODAY)
+    station.approve(second)
+    assert station.balance("resident", station.zhang) == 0
+
+
+def test_a_household_nobody_lives_in_takes_no_household_points(station: Station) -> None:
+    with station.db.write() as session:
+        residents.move_out(session, station.admin, station.li, "2026-11-01", "购房搬离")
+    with pytest.raises(ValidationError, match="没有人居住"):
+        station.record(station.item("门前三包"), household=station.other_household)
+    with station.db.read() as session:
+        assert station.other_household not in points.heads(session, [station.other_household])
+
+
+def test_the_database_refuses_entries_in_a_closed_month(station: Station) -> None:
+    _close(station, "2026-10")
+    with pytest.raises(DatabaseError, match="closed"), station.db.write() as session:
+        session.execute(text(
+            "INSERT INTO point_entries (kind, resident_id, household_id, item_id, points, deed_date, note, "
+            f"recorded_by, recorded_at) VALUES ('deed', {station.zhang}, {station.household}, "
+            f"{station.item('好人好事')}, 5, '2026-10-15', '', {station.clerk}, '2026-11-20 10:00:00')"))

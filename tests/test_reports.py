@@ -70,7 +70,7 @@ def compound_with_points(database: Database, staff_id: int) -> Compound:
         eighty = points.add_item(session, admin, ItemInput("测试", "八十分奖励", "80"))
         sixty = points.add_item(session, admin, ItemInput("测试", "六十分奖励", "60"))
         small = points.add_item(session, admin, ItemInput("测试", "小奖励", "5"))
-        fine = points.add_item(session, admin, ItemInput("测试", "小扣分", "-2"))
+        fine = points.add_item(session, admin, ItemInput("测试扣分", "小扣分", "-2"))
     # 2026-H1: rated 五星 / 四星 / 三星
     _points(database, admin, auditor, (big, homes[0], "2026-03-10"), (eighty, homes[1], "2026-04-02"),
             (sixty, homes[2], "2026-06-30"))

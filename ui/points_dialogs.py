@@ -103,6 +103,10 @@ class PersonPicker(QWidget):
         if entry is not None:
             self.choose(int(entry.data(Qt.ItemDataRole.UserRole)))
 
+    def ambiguous(self) -> int:
+        """How many people match what was typed, when nobody has been chosen yet."""
+        return self.matches.count() if self.resident_id is None else 0
+
     def take_current(self) -> bool:
         """Take the highlighted match; False when there is none."""
         entry = self.matches.currentItem()
@@ -120,8 +124,7 @@ class PersonPicker(QWidget):
                 self.matches.setCurrentRow(row)
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.matches.count():
-                self.take_current()
-                self.focusNextChild()
+                self.take_current()  # chosen → the dialog moves on to the item
                 return True
         return super().eventFilter(watched, event)
 
@@ -146,12 +149,26 @@ class ItemPicker(QComboBox):
         self.setCurrentIndex(-1)
         line = self.lineEdit()
         assert line is not None
+        line.returnPressed.connect(self.take_first_suggestion)
         line.setPlaceholderText("输入项目中的字，例如 三包、志愿、飞线")
 
     def _completed(self, text: str) -> None:
         index = self.findText(text)
         if index >= 0:
             self.setCurrentIndex(index)
+
+    def take_first_suggestion(self) -> None:
+        """Enter after typing part of a name: the first item that contains it (三包 → 门前三包落实到位)."""
+        if self.item_id() is not None:
+            return
+        typed = self.currentText().strip()
+        matching = [n for n in range(self.count()) if typed and typed in self.itemText(n)]
+        if matching:
+            self.setCurrentIndex(matching[0])
+            completer = self.completer()
+            popup = completer.popup() if completer is not None else None
+            if popup is not None:
+                popup.hide()
 
     def item_id(self) -> int | None:
         index = self.findText(self.currentText())
@@ -197,10 +214,13 @@ class RecordDialog(QDialog):
         self.form.add_field("item", "积分项目：", self.item)
         self.form.add_field("deed_date", "日期：", self.deed_date)
         self.form.add_field("note", "说明：", self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("保存")
-        self.save_button.setAutoDefault(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        # Enter moves from field to field and saves from the note (returnPressed), never through a
+        # default button: an accept-role button would become the default when the dialog shows.
+        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.ActionRole)
+        for button in buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
         self.save_button.clicked.connect(self.save)
         buttons.rejected.connect(self.reject)
         hint = hint_label("提示：记分后进入“待审核”，由积分审核小组审核通过后才计入积分。")
@@ -211,11 +231,22 @@ class RecordDialog(QDialog):
         layout.addWidget(self.done_label)
         layout.addWidget(self.keep_open)
         layout.addWidget(buttons)
+        self._items = {item.id: item for item in items}
+        self.person.chosen.connect(lambda _id: self.item.setFocus())
+        self.item.currentIndexChanged.connect(lambda _i: self._item_chosen())
         if resident_id is not None:
             self.person.choose(resident_id)
-            self.item.setFocus()
         else:
             self.person.edit.setFocus()
+
+    def _item_chosen(self) -> None:
+        """Items for the whole household (门前三包) tick 记给全户 themselves; Enter then goes on to the note."""
+        item = self._items.get(self.item.item_id() or 0)
+        if item is not None:
+            self.whole_household.setChecked(item.for_households)
+            self.whole_household.setEnabled(not item.for_households)
+            if self.focusWidget() in (self.item, self.item.lineEdit()):
+                self.note.setFocus()
 
     def collect(self) -> EntryInput:
         whole = self.whole_household.isChecked()
@@ -228,8 +259,11 @@ class RecordDialog(QDialog):
         )
 
     def save(self) -> None:
-        if self.person.resident_id is None and self.person.matches.count():
+        if self.person.ambiguous() == 1:
             self.person.take_current()
+        elif self.person.ambiguous() > 1:
+            self.form.show_errors({"who": f"有{self.person.ambiguous()}位居民符合，请在列表中点选一位"})
+            return
         data = self.collect()
         try:
             with self._db.write() as session:
@@ -310,12 +344,16 @@ class ItemDialog(QDialog):
         self.cap.setObjectName("monthly_cap")
         self.cap.setPlaceholderText("不限请留空")
         self.note = QLineEdit(item.note if item else "")
+        self.for_households = QCheckBox("只能记给全户（如门前三包、基础积分），每月上限按户计")
+        self.for_households.setObjectName("for_households")
+        self.for_households.setChecked(bool(item and item.for_households))
         self.form = FieldForm()
         self.form.add_field("category", "类别：", self.category)
         self.form.add_field("name", "项目：", self.name)
         self.form.add_field("points", "分值：", self.points)
         self.form.add_field("monthly_cap", "每人每月上限：", self.cap)
         self.form.add_field("note", "说明：", self.note)
+        self.form.addRow("", self.for_households)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
         buttons.accepted.connect(self.save)
@@ -332,7 +370,7 @@ class ItemDialog(QDialog):
 
     def save(self) -> None:
         data = ItemInput(self.category.currentText(), self.name.text(), self.points.text(), self.cap.text(),
-                         self.note.text())
+                         self.note.text(), self.for_households.isChecked())
         try:
             with self._db.write() as session:
                 if self._item_id is None:
@@ -351,7 +389,8 @@ LEDGER_HEADERS = ("编号", "日期", "姓名", "住址", "类别", "项目", "�
 def ledger_cells(row: LedgerRow) -> tuple[object, ...]:
     status = row.status
     if row.reversed_by_id is not None:
-        status += f"（已冲正，见{row.reversed_by_id}号）"
+        state = "已冲正" if row.reversal_approved else "冲正待审核"
+        status += f"（{state}，见{row.reversed_by_id}号）"
     elif row.status == points.REJECTED and row.review_reason:
         status += f"：{row.review_reason}"
     return (row.id, f"{row.deed_date:%Y-%m-%d}", row.name, row.address, row.category, row.item,
@@ -359,8 +398,8 @@ def ledger_cells(row: LedgerRow) -> tuple[object, ...]:
 
 
 def ledger_greys(rows: list[LedgerRow]) -> list[int]:
-    """Rows that do not count: rejected, or reversed."""
-    return [n for n, row in enumerate(rows) if row.status == points.REJECTED or row.reversed_by_id is not None]
+    """Rows that do not count: rejected, or reversed by an approved reversal."""
+    return [n for n, row in enumerate(rows) if row.status == points.REJECTED or row.reversal_approved]
 
 
 class ResidentPointsDialog(QDialog):
@@ -397,8 +436,8 @@ class ResidentPointsDialog(QDialog):
     def reload(self) -> None:
         with self._db.read() as session:
             found = points.resident_points(session, self._resident_id)
-        self.summary.setText(f"现有积分 {found.balance} 分（已审核通过）；待审核 {found.pending:+d} 分；"
-                             f"共 {len(found.entries)} 条记录。")
+        waiting = f"待审核 {found.pending:+d} 分" if found.pending else "没有待审核的"
+        self.summary.setText(f"现有积分 {found.balance} 分（已审核通过）；{waiting}；共 {len(found.entries)} 条记录。")
         self.model.set_rows([ledger_cells(r) for r in found.entries], [r.id for r in found.entries],
                             grey=ledger_greys(found.entries))
 

@@ -59,8 +59,10 @@ def _table(model: SimpleTableModel, name: str, multi: bool = False) -> QTableVie
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setResizeContentsPrecision(200)  # size columns to the first rows, not to thousands
+    header.setStretchLastSection(True)
     return table
 
 
@@ -174,16 +176,19 @@ class LedgerPage(Page):
         for combo in (self.month, self.building):
             combo.blockSignals(True)
             combo.clear()
+        chosen_month, chosen_building = self.month.currentData(), self.building.currentData()
         with self._db.read() as session:
-            months = points.months(session)
+            months = points.ledger_months(session)
             buildings = compound.tree(session)
         self.month.addItem("全部月份", "")
-        for view in months:
-            self.month.addItem(view.label, view.month)
-        self.month.setCurrentIndex(1)
+        for month in months:
+            self.month.addItem(points.month_label(month), month)
+        index = self.month.findData(chosen_month) if chosen_month is not None else 1
+        self.month.setCurrentIndex(index if index >= 0 else 1)
         self.building.addItem("全部楼栋", None)
         for node in buildings:
             self.building.addItem(f"{node.number}栋", node.id)
+        self.building.setCurrentIndex(max(0, self.building.findData(chosen_building)))
         for combo in (self.month, self.building):
             combo.blockSignals(False)
 
@@ -192,14 +197,16 @@ class LedgerPage(Page):
                            building_id=self.building.currentData(), text=self.search.text())
 
     def reload(self) -> None:
+        if self.stale:
+            self._fill_filters()  # a new month, or a new building
         query = self.query()
         with self._db.read() as session:
             self._rows = points.ledger(session, query)
-            total = points.ledger_count(session, query) if len(self._rows) == query.limit else len(self._rows)
+            count, total = points.ledger_summary(session, query)
         self.model.set_rows([ledger_cells(r) for r in self._rows], [r.id for r in self._rows],
                             grey=ledger_greys(self._rows))
-        shown = f"共 {total} 条" + (f"，显示最近 {len(self._rows)} 条" if total > len(self._rows) else "")
-        self.count.setText(shown + f"；计分合计 {sum(r.points for r in self._rows if r.status == points.APPROVED):+d}")
+        shown = f"共 {count} 条" + (f"，显示最近 {len(self._rows)} 条" if count > len(self._rows) else "")
+        self.count.setText(shown + f"；审核通过的合计 {total:+d} 分")
         self.stale = False
         self._update_buttons()
 
@@ -301,7 +308,10 @@ class ReviewPage(Page):
         self.reviewer.setVisible(bool(auditors))
         self.no_auditor.setVisible(not auditors)
         self.model.set_rows([ledger_cells(r) for r in self._rows], [r.id for r in self._rows])
-        self.count.setText(f"待审核 {len(self._rows)} 条")
+        with self._db.read() as session:
+            waiting = points.pending_count(session)
+        self.count.setText(f"待审核 {waiting} 条" + (f"，显示最早的 {len(self._rows)} 条" if waiting > len(self._rows)
+                                                    else ""))
         self.approve_button.setEnabled(bool(auditors and self._rows))
         self.reject_button.setEnabled(bool(auditors and self._rows))
         self.stale = False
@@ -357,6 +367,7 @@ class MonthsPage(Page):
         self._months: list[points.MonthView] = []
         self.model = SimpleTableModel(self.HEADERS, self)
         self.table = _table(self.model, "months")
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.close_button = _button("fa5s.lock", "结账", "close_month")
         self.close_button.setToolTip("本月审核完毕后结账：结账后不能再记入该月")
         self.close_button.clicked.connect(lambda: self.close_selected())
@@ -374,6 +385,15 @@ class MonthsPage(Page):
             for m in self._months
         ], [m.month for m in self._months], grey=[n for n, m in enumerate(self._months) if m.closed_at])
         self.stale = False
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        month = self.selected()
+        ended = month is not None and points.month_bounds(month.month)[1] < dt.date.today()
+        self.close_button.setEnabled(month is not None and ended and month.closed_at is None and not month.pending)
+        self.close_button.setToolTip(
+            "本月审核完毕后结账：结账后不能再记入该月" if month is None or self.close_button.isEnabled()
+            else "已结账" if month.closed_at else "还有待审核的记录" if month.pending else "这个月还没有过完")
 
     def selected(self) -> points.MonthView | None:
         rows = _selected_rows(self.table)
@@ -466,7 +486,7 @@ class StarsPage(Page):
         self.model.set_rows([
             (f"{points.star_label(r.stars)}家庭", r.room_code, r.address, r.head, r.points, r.voucher) for r in rows
         ], [r.household_id for r in rows])
-        self.rate_button.setEnabled(view.rated_at is None)
+        self.rate_button.setEnabled(view.rated_at is None and view.last < dt.date.today())
         self.print_button.setEnabled(view.rated_at is not None)
 
     def rate(self) -> bool:
@@ -589,7 +609,7 @@ class DualPointsPage(Page):
 class CataloguePage(Page):
     """积分细则: the rule catalogue, edited by the station; retired items keep their entries."""
 
-    HEADERS = ("类别", "项目", "分值", "每月上限", "状态", "已记次数", "说明")
+    HEADERS = ("类别", "项目", "分值", "每月上限", "记给", "状态", "已记次数", "说明")
 
     def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
         super().__init__(database, staff_id, parent)
@@ -613,8 +633,8 @@ class CataloguePage(Page):
         with self._db.read() as session:
             self._items = points.catalogue(session)
         self.model.set_rows([
-            (i.category, i.name, f"{i.points:+d}", i.monthly_cap or "不限", "在用" if i.active else "已停用",
-             i.entries, i.note) for i in self._items
+            (i.category, i.name, f"{i.points:+d}", i.monthly_cap or "不限", points.SCOPES[i.scope],
+             "在用" if i.active else "已停用", i.entries, i.note) for i in self._items
         ], [i.id for i in self._items], grey=[n for n, i in enumerate(self._items) if not i.active],
             red=[n for n, i in enumerate(self._items) if i.points < 0 and i.active])
         self.default_button.setVisible(not self._items)

@@ -145,6 +145,10 @@ class ResidentsTab(QWidget):
 
         self.reload_tree()
         self.model.modelReset.connect(self._update_count)
+        # A re-sort or a refresh (points recorded elsewhere) keeps the resident the worker had selected.
+        self._kept: int | None = None
+        self.model.modelAboutToBeReset.connect(self._keep_selection)
+        self.model.modelReset.connect(self._restore_selection)
         self.table.setSortingEnabled(True)  # loads the table
         self._update_count()
         self.model.warm_search_soon()
@@ -233,6 +237,14 @@ class ResidentsTab(QWidget):
             button.setEnabled(row is not None)
         self.move_out_button.setEnabled(row is not None and row.moved_out_on is None)
         self.undo_move_out_button.setEnabled(row is not None and row.moved_out_on is not None)
+
+    def _keep_selection(self) -> None:
+        self._kept = self.selected_id()
+
+    def _restore_selection(self) -> None:
+        if self._kept is not None:
+            self.select_resident(self._kept)
+            self._kept = None
 
     def _update_count(self) -> None:
         place = ""

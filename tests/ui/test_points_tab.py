@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from db.engine import Database
 from station import points, staff
@@ -51,14 +51,15 @@ def test_record_points_with_the_keyboard(qtbot, window, tab: PointsTab, demo_dat
     assert dialog is not None and dialog.isVisible()
     type_text(qtbot, dialog.person.edit, "张三明")
     assert "张三明" in dialog.person.matches.item(0).text()
-    qtbot.keyClick(dialog.person.edit, Qt.Key.Key_Return)  # takes the first match
+    qtbot.keyClick(dialog.person.edit, Qt.Key.Key_Return)  # takes the first match, on to the item
     assert dialog.person.resident_id == known["张三明"]
     assert "已选：张三明" in dialog.person.chosen_label.text()
     line = dialog.item.lineEdit()
-    type_text(qtbot, line, "好人好事")
-    dialog.item.completer().setCompletionPrefix("好人好事")
-    dialog.item.completer().activated.emit(dialog.item.completer().currentCompletion())
+    assert dialog.focusWidget() in (dialog.item, line)
+    type_text(qtbot, line, "拾金")  # part of 好人好事、拾金不昧
+    qtbot.keyClick(line, Qt.Key.Key_Return)
     assert dialog.item.item_id() == item_id(demo_database, "好人好事")
+    assert dialog.focusWidget() is dialog.note
     type_text(qtbot, dialog.note, "拾到钱包交还失主")
     qtbot.keyClick(dialog.note, Qt.Key.Key_Return)
     assert not dialog.isVisible()
@@ -68,6 +69,35 @@ def test_record_points_with_the_keyboard(qtbot, window, tab: PointsTab, demo_dat
     with demo_database.read() as session:
         (row,) = points.ledger(session, LedgerQuery())
     assert (row.item, row.points, row.note) == ("好人好事、拾金不昧", 5, "拾到钱包交还失主")
+
+
+def test_two_people_of_the_same_name_are_not_guessed(qtbot, tab: PointsTab, demo_database: Database,  # type: ignore[no-untyped-def]
+                                                     staff_id: int, known: dict[str, int]) -> None:
+    from station import residents
+    from station.residents import ResidentInput
+
+    with demo_database.write() as session:
+        residents.add_resident(session, staff_id, ResidentInput("张三明", known["household"], "男", "1980-01-01",
+                                                                relation="子女"))
+    dialog = tab.record()
+    type_text(qtbot, dialog.person.edit, "张三明")
+    dialog.item.setCurrentIndex(dialog.item.findData(item_id(demo_database, "好人好事")))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.form.error_text("who") == "有2位居民符合，请在列表中点选一位"
+    with demo_database.read() as session:
+        assert points.ledger(session, LedgerQuery()) == []
+
+
+def test_a_household_item_ticks_whole_household(qtbot, tab: PointsTab, demo_database: Database,  # type: ignore[no-untyped-def]
+                                                known: dict[str, int]) -> None:
+    dialog = tab.record()
+    dialog.person.choose(known["王秀英"])
+    dialog.item.setCurrentIndex(dialog.item.findData(item_id(demo_database, "门前三包")))
+    assert dialog.whole_household.isChecked() and not dialog.whole_household.isEnabled()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    with demo_database.read() as session:
+        (row,) = points.ledger(session, LedgerQuery())
+    assert row.name == "全户" and row.address == "9栋3单元1202"
 
 
 def test_a_refused_entry_says_why_beside_the_field(qtbot, tab: PointsTab, demo_database: Database) -> None:  # type: ignore[no-untyped-def]
@@ -148,7 +178,7 @@ def test_reverse_an_approved_entry(qtbot, tab: PointsTab, demo_database: Databas
     assert not dialog.isVisible()
     rows = dict(zip(shown(tab.ledger.table, 0), shown(tab.ledger.table, 6)))
     assert rows[str(entry)] == "+5" and list(rows.values()).count("-5") == 1
-    assert "已冲正" in shown(tab.ledger.table, 7)[list(rows).index(str(entry))]
+    assert "冲正待审核" in shown(tab.ledger.table, 7)[list(rows).index(str(entry))]
     assert tab.ledger.select_entry(entry)
     assert not tab.ledger.reverse_button.isEnabled()  # reversed once is enough
 
@@ -205,7 +235,7 @@ def test_catalogue_add_and_retire(qtbot, tab: PointsTab, demo_database: Database
     monkeypatch.setattr("ui.messages.confirm", lambda *_a, **_k: True)
     tab.catalogue.table.selectRow(row)
     qtbot.mouseClick(tab.catalogue.retire_button, Qt.MouseButton.LeftButton)
-    assert shown(tab.catalogue.table, 4)[shown(tab.catalogue.table, 1).index("认领绿地养护")] == "已停用"
+    assert shown(tab.catalogue.table, 5)[shown(tab.catalogue.table, 1).index("认领绿地养护")] == "已停用"
 
 
 def test_the_resident_points_dialog_lists_entries(qtbot, window, demo_database: Database, staff_id: int,  # type: ignore[no-untyped-def]
@@ -241,3 +271,13 @@ def test_printing_an_unrated_half_year_is_not_offered(tab: PointsTab) -> None:
     view = tab.stars.selected()
     assert view is not None and view.rated_at is None
     assert not tab.stars.print_button.isEnabled() and tab.stars.rate_button.isEnabled()
+
+
+def test_the_residents_tab_keeps_the_selection_when_sorted_by_points(qtbot, window, known: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    tab = window.residents
+    assert tab.select_resident(known["王秀英"])
+    header = tab.table.horizontalHeader()
+    x = header.sectionViewportPosition(tab.model.COL_POINTS) + 5
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert tab.model.query.sort == "points"
+    assert tab.selected_id() == known["王秀英"]

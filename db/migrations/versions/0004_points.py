@@ -24,11 +24,13 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=60), nullable=False),
     sa.Column('points', sa.Integer(), nullable=False),
     sa.Column('monthly_cap', sa.Integer(), nullable=True),
+    sa.Column('scope', sa.String(length=10), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('sort_key', sa.Integer(), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('monthly_cap IS NULL OR monthly_cap > 0', name=op.f('ck_point_items_cap_positive')),
+    sa.CheckConstraint("scope IN ('person', 'household')", name=op.f('ck_point_items_scope')),
     sa.CheckConstraint('points <> 0', name=op.f('ck_point_items_points_not_zero')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_point_items')),
     sa.UniqueConstraint('category', 'name', name='category_name')
@@ -97,7 +99,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_point_entries_household_points', ['household_id', 'deed_date', 'points'], unique=False)
         batch_op.create_index(batch_op.f('ix_point_entries_item_id'), ['item_id'], unique=False)
         batch_op.create_index('ix_point_entries_resident_points', ['resident_id', 'deed_date', 'points'], unique=False)
-        batch_op.create_index('uq_point_entries_reverses_id', ['reverses_id'], unique=True, sqlite_where=sa.text('reverses_id IS NOT NULL'))
+        batch_op.create_index('ix_point_entries_reverses_id', ['reverses_id'], unique=False, sqlite_where=sa.text('reverses_id IS NOT NULL'))
 
     op.create_table('point_reviews',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -132,6 +134,11 @@ def upgrade() -> None:
         "AND e.points = NEW.points AND e.deed_date = NEW.deed_date) "
         "BEGIN SELECT RAISE(ABORT, 'point_reviews: the copy differs from its entry'); END"
     )
+    op.execute(
+        "CREATE TRIGGER IF NOT EXISTS point_entries_open_month BEFORE INSERT ON point_entries "
+        "WHEN EXISTS (SELECT 1 FROM point_months WHERE month = substr(NEW.deed_date, 1, 7)) "
+        "BEGIN SELECT RAISE(ABORT, 'point_entries: the month is closed'); END"
+    )
     for table in APPEND_ONLY:
         op.execute(
             f"CREATE TRIGGER IF NOT EXISTS no_delete_{table} BEFORE DELETE ON {table} "
@@ -149,6 +156,7 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER IF EXISTS no_update_{table}")
     op.execute("DROP TRIGGER IF EXISTS no_delete_point_items")
     op.execute("DROP TRIGGER IF EXISTS point_reviews_copy_entry")
+    op.execute("DROP TRIGGER IF EXISTS point_entries_open_month")
     with op.batch_alter_table('point_reviews', schema=None) as batch_op:
         batch_op.drop_index('ix_point_reviews_deed_date')
         batch_op.drop_index('ix_point_reviews_resident')
@@ -156,7 +164,7 @@ def downgrade() -> None:
 
     op.drop_table('point_reviews')
     with op.batch_alter_table('point_entries', schema=None) as batch_op:
-        batch_op.drop_index('uq_point_entries_reverses_id', sqlite_where=sa.text('reverses_id IS NOT NULL'))
+        batch_op.drop_index('ix_point_entries_reverses_id', sqlite_where=sa.text('reverses_id IS NOT NULL'))
         batch_op.drop_index('ix_point_entries_resident_points')
         batch_op.drop_index(batch_op.f('ix_point_entries_item_id'))
         batch_op.drop_index('ix_point_entries_household_points')

@@ -1,0 +1,842 @@
+"""Volunteer hours (志愿时长): teams, activities, attendance, hours into points, care visits, reports.
+
+Hours become points at the station's rate (积分细则's 志愿服务 item), pending
+the audit group like every entry. When attendance changes, the entry it
+earned is reversed and a new one recorded; nothing is edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Activity,
+    Attendance,
+    Building,
+    Household,
+    PointEntry,
+    PointItem,
+    PointReview,
+    Resident,
+    TeamMember,
+    Unit,
+    VolunteerTeam,
+)
+from station import audit, points, settings
+from station.compound import address
+from station.errors import NotFound, ValidationError
+from station.validation import clean, clean_text, parse_date
+from station.vocab import PARTY_CATEGORIES
+
+# Kinds of activity, in the articles' words; a station may type its own.
+KINDS = ("环境整治", "关爱走访", "安全巡逻", "政策宣传", "节庆活动", "文体活动", "便民服务", "其他")
+CARE_VISIT = "关爱走访"
+VOLUNTEER_CATEGORY = "志愿服务"
+
+_TIME = re.compile(r"(\d{1,2})[:：.](\d{2})")
+
+
+# ------------------------------------------------------------------ hours and points
+
+
+def parse_time(text: str, field: str) -> dt.time:
+    found = _TIME.fullmatch(clean(text))
+    if not found or int(found.group(1)) > 23 or int(found.group(2)) > 59:
+        raise ValidationError({field: "时间格式不对，例如 09:30"})
+    return dt.time(int(found.group(1)), int(found.group(2)))
+
+
+def span(day: dt.date, start: dt.time, end: dt.time) -> tuple[dt.datetime, dt.datetime]:
+    """Start and end on ``day``; an end before the start is on the next day (a night patrol 22:00–02:00)."""
+    starts = dt.datetime.combine(day, start)
+    ends = dt.datetime.combine(day, end)
+    if ends <= starts:
+        ends += dt.timedelta(days=1)
+    return starts, ends
+
+
+def minutes_between(starts: dt.datetime, ends: dt.datetime) -> int:
+    return max(0, int((ends - starts).total_seconds() // 60))
+
+
+def hours_text(minutes: int) -> str:
+    """150 -> "2.5"; 60 -> "1"."""
+    hours = minutes / 60
+    return f"{hours:.1f}".rstrip("0").rstrip(".") if hours % 1 else str(int(hours))
+
+
+def points_for(minutes: int, rate: float, rounding: str, cap: int) -> int:
+    """Points for the minutes served: hours × rate, rounded as the station chose, at most ``cap``."""
+    raw = minutes / 60 * rate
+    if rounding == "up":
+        value = math.ceil(raw - 1e-9)
+    elif rounding == "nearest":
+        value = math.floor(raw + 0.5 + 1e-9)
+    else:
+        value = math.floor(raw + 1e-9)
+    return max(0, min(value, cap))
+
+
+def parse_hours(text: str) -> int:
+    """Hours typed as 2, 2.5 or 1:30 -> minutes."""
+    value = clean(text)
+    found = _TIME.fullmatch(value)
+    try:
+        minutes = int(found.group(1)) * 60 + int(found.group(2)) if found else round(float(value) * 60)
+    except ValueError:
+        raise ValidationError({"hours": "时长请填小时数，例如 2 或 2.5"}) from None
+    if not 0 < minutes <= 24 * 60:
+        raise ValidationError({"hours": "时长应大于0，不超过24小时"})
+    return minutes
+
+
+def volunteer_item(session: Session) -> PointItem:
+    """The catalogue item hours are recorded under: 志愿服务's per-hour item (or its first item)."""
+    items = session.scalars(
+        select(PointItem).where(PointItem.category == VOLUNTEER_CATEGORY, PointItem.active.is_(True),
+                                PointItem.points > 0).order_by(PointItem.sort_key, PointItem.id)
+    ).all()
+    if not items:
+        raise ValidationError("积分细则中没有在用的“志愿服务”项目：请先在积分细则中添加，志愿时长才能换算积分")
+    return next((item for item in items if "小时" in item.name), items[0])
+
+
+# ------------------------------------------------------------------ teams (志愿服务队)
+
+
+@dataclass(frozen=True)
+class TeamView:
+    id: int
+    name: str
+    leader_id: int | None
+    leader: str
+    members: int
+    note: str
+    active: bool
+
+
+def teams(session: Session, active_only: bool = False) -> list[TeamView]:
+    counts = dict(session.execute(
+        select(TeamMember.team_id, func.count()).where(TeamMember.left_on.is_(None)).group_by(TeamMember.team_id)
+    ).all())
+    stmt = select(VolunteerTeam, Resident.name).outerjoin(Resident, Resident.id == VolunteerTeam.leader_id)
+    if active_only:
+        stmt = stmt.where(VolunteerTeam.active.is_(True))
+    return [TeamView(t.id, t.name, t.leader_id, leader or "", int(counts.get(t.id, 0)), t.note, t.active)
+            for t, leader in session.execute(stmt.order_by(VolunteerTeam.id))]
+
+
+def save_team(session: Session, staff_id: int, name: str, leader_id: int | None, note: str = "",
+              team_id: int | None = None, active: bool = True) -> int:
+    """Create a team, or change one (name, leader, note, in use). The leader becomes a member."""
+    name = clean(name)
+    if not name:
+        raise ValidationError({"name": "请填写服务队名称"})
+    if len(name) > 30:
+        raise ValidationError({"name": "名称不超过30个字"})
+    if session.scalar(select(VolunteerTeam.id).where(VolunteerTeam.name == name, VolunteerTeam.id != (team_id or 0))):
+        raise ValidationError({"name": f"已经有“{name}”了"})
+    if leader_id is not None and session.get(Resident, leader_id) is None:
+        raise NotFound("找不到这位队长")
+    if team_id is None:
+        team = VolunteerTeam(name=name, leader_id=leader_id, note=clean_text(note), active=True)
+        session.add(team)
+        session.flush()
+        audit.record(session, staff_id, "create", "volunteer_team", team.id, f"新建志愿服务队：{name}",
+                     after={"name": name, "leader_id": leader_id})
+    else:
+        found = session.get(VolunteerTeam, team_id)
+        if found is None:
+            raise NotFound("找不到这个服务队")
+        team = found
+        before = {"name": team.name, "leader_id": team.leader_id, "note": team.note, "active": team.active}
+        team.name, team.leader_id, team.note, team.active = name, leader_id, clean_text(note), active
+        audit.record(session, staff_id, "update", "volunteer_team", team.id, f"修改志愿服务队：{name}",
+                     before=before, after={"name": name, "leader_id": leader_id, "note": team.note, "active": active})
+    if leader_id is not None:
+        join_team(session, staff_id, team.id, leader_id)
+    return team.id
+
+
+def join_team(session: Session, staff_id: int, team_id: int, resident_id: int, today: dt.date | None = None) -> None:
+    """Add a resident to a team (again, if they had left)."""
+    today = today or dt.date.today()
+    member = session.scalar(select(TeamMember).where(TeamMember.team_id == team_id,
+                                                     TeamMember.resident_id == resident_id))
+    if member is not None and member.left_on is None:
+        return
+    resident = session.get(Resident, resident_id)
+    team = session.get(VolunteerTeam, team_id)
+    if resident is None or team is None:
+        raise NotFound("找不到这位居民或这个服务队")
+    if member is None:
+        session.add(TeamMember(team_id=team_id, resident_id=resident_id, joined_on=today))
+    else:
+        member.joined_on, member.left_on = today, None
+    audit.record(session, staff_id, "join_team", "volunteer_team", team_id, f"{resident.name}加入{team.name}")
+
+
+def leave_team(session: Session, staff_id: int, team_id: int, resident_id: int, today: dt.date | None = None) -> None:
+    """Mark a member as having left; their hours stay theirs."""
+    member = session.scalar(select(TeamMember).where(TeamMember.team_id == team_id,
+                                                     TeamMember.resident_id == resident_id,
+                                                     TeamMember.left_on.is_(None)))
+    if member is None:
+        raise NotFound("这位居民不在这个服务队里")
+    member.left_on = today or dt.date.today()
+    resident, team = session.get(Resident, resident_id), session.get(VolunteerTeam, team_id)
+    audit.record(session, staff_id, "leave_team", "volunteer_team", team_id,
+                 f"{resident.name if resident else ''}退出{team.name if team else ''}")
+
+
+def members(session: Session, team_id: int) -> list[tuple[int, str, str]]:
+    """(resident id, name, address) of a team's current members."""
+    rows = session.execute(
+        select(Resident.id, Resident.name, Building.number, Unit.number, Household.room)
+        .join(TeamMember, TeamMember.resident_id == Resident.id)
+        .join(Household, Household.id == Resident.household_id).join(Unit, Unit.id == Household.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .where(TeamMember.team_id == team_id, TeamMember.left_on.is_(None))
+        .order_by(Resident.name_pinyin)
+    )
+    return [(rid, name, address(b, u, r)) for rid, name, b, u, r in rows]
+
+
+# ------------------------------------------------------------------ activities (志愿活动)
+
+
+@dataclass
+class ActivityInput:
+    """What the activity dialog sends, as typed."""
+
+    title: str
+    kind: str
+    date: str
+    start: str
+    end: str
+    place: str = ""
+    organiser: str = ""
+    team_id: int | None = None
+    planned_headcount: str = ""
+    description: str = ""
+    points_cap: str = ""
+    visited_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CleanActivity:
+    title: str
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place: str
+    organiser: str
+    team_id: int | None
+    planned_headcount: int | None
+    description: str
+    points_cap: int | None
+    visited_id: int | None
+
+
+def _optional_int(text: str, field: str, low: int, high: int, label: str, errors: dict[str, str]) -> int | None:
+    value = clean(text)
+    if not value:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        errors[field] = f"{label}请填整数"
+        return None
+    if not low <= number <= high:
+        errors[field] = f"{label}应在{low}至{high}之间"
+    return number
+
+
+def _check_activity(session: Session, data: ActivityInput) -> CleanActivity:
+    errors: dict[str, str] = {}
+    title, kind = clean_text(data.title), clean(data.kind)
+    if not title:
+        errors["title"] = "请填写活动名称"
+    elif len(title) > 60:
+        errors["title"] = "活动名称不超过60个字"
+    if not kind:
+        errors["kind"] = "请选择活动类别"
+    elif len(kind) > 20:
+        errors["kind"] = "类别不超过20个字"
+    day = None
+    try:
+        day = parse_date(data.date, allow_future=True)
+    except ValueError as problem:
+        errors["date"] = str(problem)
+    start = end = None
+    try:
+        start = parse_time(data.start, "start")
+    except ValidationError as problem:
+        errors.update(problem.errors)
+    try:
+        end = parse_time(data.end, "end")
+    except ValidationError as problem:
+        errors.update(problem.errors)
+    headcount = _optional_int(data.planned_headcount, "planned_headcount", 1, 10000, "计划人数", errors)
+    cap = _optional_int(data.points_cap, "points_cap", 1, 100, "积分上限", errors)
+    if data.team_id is not None and session.get(VolunteerTeam, data.team_id) is None:
+        errors["team"] = "找不到这个服务队"
+    if data.visited_id is not None and session.get(Resident, data.visited_id) is None:
+        errors["visited"] = "找不到被走访的居民"
+    if errors:
+        raise ValidationError(errors)
+    assert day is not None and start is not None and end is not None
+    starts_at, ends_at = span(day, start, end)
+    if ends_at - starts_at > dt.timedelta(hours=16):
+        raise ValidationError({"end": "一次活动不超过16小时，请检查开始和结束时间"})
+    return CleanActivity(title, kind, starts_at, ends_at, clean_text(data.place)[:100], clean(data.organiser)[:50],
+                         data.team_id, headcount, clean_text(data.description), cap, data.visited_id)
+
+
+def _activity_snapshot(activity: Activity) -> dict[str, object]:
+    return {"title": activity.title, "kind": activity.kind, "starts_at": activity.starts_at,
+            "ends_at": activity.ends_at, "place": activity.place, "organiser": activity.organiser,
+            "team_id": activity.team_id, "planned_headcount": activity.planned_headcount,
+            "points_cap": activity.points_cap, "visited_id": activity.visited_id}
+
+
+def add_activity(session: Session, staff_id: int, data: ActivityInput) -> int:
+    """Create an activity (新建活动)."""
+    clean_data = _check_activity(session, data)
+    activity = Activity(created_by=staff_id, **vars(clean_data))
+    session.add(activity)
+    session.flush()
+    audit.record(session, staff_id, "create", "activity", activity.id,
+                 f"新建活动：{activity.title}（{activity.starts_at:%Y-%m-%d %H:%M}）", after=_activity_snapshot(activity))
+    return activity.id
+
+
+def _get_activity(session: Session, activity_id: int) -> Activity:
+    activity = session.get(Activity, activity_id)
+    if activity is None:
+        raise NotFound("找不到这个活动")
+    return activity
+
+
+def update_activity(session: Session, staff_id: int, activity_id: int, data: ActivityInput,
+                    today: dt.date | None = None) -> None:
+    """Change an activity. Attendance counted from its times follows new times (points re-recorded)."""
+    activity = _get_activity(session, activity_id)
+    clean_data = _check_activity(session, data)
+    before = _activity_snapshot(activity)
+    old_minutes = minutes_between(activity.starts_at, activity.ends_at)
+    for key, value in vars(clean_data).items():
+        setattr(activity, key, value)
+    after = _activity_snapshot(activity)
+    if before == after:
+        return
+    audit.record(session, staff_id, "update", "activity", activity_id, f"修改活动：{activity.title}",
+                 before=before, after=after)
+    new_minutes = minutes_between(activity.starts_at, activity.ends_at)
+    for attendance in _attending(session, activity_id):
+        from_times = attendance.signed_out_at is None and not attendance.adjust_reason
+        if from_times and attendance.minutes == old_minutes and new_minutes != old_minutes:
+            _recount(session, staff_id, attendance, activity, new_minutes, "活动时间修改", today)
+        elif before["points_cap"] != after["points_cap"] and attendance.minutes:
+            _recount(session, staff_id, attendance, activity, attendance.minutes, "活动积分上限修改", today)
+
+
+def cancel_activity(session: Session, staff_id: int, activity_id: int, reason: str,
+                    today: dt.date | None = None) -> None:
+    """Cancel an activity (取消): its attendance is withdrawn and any points it earned reversed."""
+    activity = _get_activity(session, activity_id)
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError({"reason": "请写明取消原因"})
+    if activity.cancelled:
+        raise ValidationError("这个活动已经取消了")
+    for attendance in _attending(session, activity_id):
+        _withdraw(session, staff_id, attendance, f"活动取消：{reason}", today)
+    activity.cancelled = True
+    audit.record(session, staff_id, "cancel", "activity", activity_id, f"取消活动：{activity.title}（{reason}）")
+
+
+def copy_forward(session: Session, staff_id: int, activity_id: int, weeks: int = 1, times: int = 1) -> list[int]:
+    """Copy a recurring activity (每周五大扫除) ``times`` times, ``weeks`` apart. Returns the new ids."""
+    activity = _get_activity(session, activity_id)
+    if not 1 <= times <= 52 or not 1 <= weeks <= 52:
+        raise ValidationError("复制次数和间隔周数应在1至52之间")
+    made = []
+    for n in range(1, times + 1):
+        shift = dt.timedelta(weeks=weeks * n)
+        copy = Activity(
+            title=activity.title, kind=activity.kind, starts_at=activity.starts_at + shift,
+            ends_at=activity.ends_at + shift, place=activity.place, organiser=activity.organiser,
+            team_id=activity.team_id, planned_headcount=activity.planned_headcount,
+            description=activity.description, points_cap=activity.points_cap, visited_id=activity.visited_id,
+            created_by=staff_id,
+        )
+        session.add(copy)
+        session.flush()
+        made.append(copy.id)
+    audit.record(session, staff_id, "copy", "activity", activity_id,
+                 f"复制活动：{activity.title}，每{weeks}周一次，共{times}次", after={"copies": made})
+    return made
+
+
+# ------------------------------------------------------------------ attendance (签到)
+
+
+def _attending(session: Session, activity_id: int) -> list[Attendance]:
+    return list(session.scalars(select(Attendance).where(Attendance.activity_id == activity_id,
+                                                         Attendance.withdrawn.is_(False))))
+
+
+def _cap(session: Session, activity: Activity) -> int:
+    return int(activity.points_cap or settings.get(session, settings.ACTIVITY_CAP))
+
+
+def _award(session: Session, staff_id: int, attendance: Attendance, activity: Activity,
+           today: dt.date | None) -> None:
+    """Record the points the attendance's minutes earn (nothing for none)."""
+    attendance.entry_id = None
+    if attendance.withdrawn or attendance.minutes <= 0:
+        return
+    value = points_for(attendance.minutes, settings.get(session, settings.POINTS_PER_HOUR),
+                       settings.get(session, settings.ROUNDING), _cap(session, activity))
+    if value <= 0:
+        return
+    note = f"志愿服务：{activity.title}（{activity.starts_at:%Y-%m-%d}）{hours_text(attendance.minutes)}小时"
+    attendance.entry_id = points.record_points(session, staff_id, attendance.resident_id,
+                                               volunteer_item(session).id, value, activity.starts_at.date(), note,
+                                               today)
+
+
+def _take_back(session: Session, staff_id: int, attendance: Attendance, reason: str, today: dt.date | None) -> None:
+    """Reverse the points entry the attendance earned, if it still counts or may count."""
+    if attendance.entry_id is None:
+        return
+    status = session.scalar(select(PointReview.decision).where(PointReview.entry_id == attendance.entry_id))
+    reversed_already = session.scalar(select(PointEntry.id).where(PointEntry.reverses_id == attendance.entry_id))
+    if status != "rejected" and reversed_already is None:
+        points.reverse(session, staff_id, attendance.entry_id, reason, today, allow_pending=True)
+    attendance.entry_id = None
+
+
+def _recount(session: Session, staff_id: int, attendance: Attendance, activity: Activity, minutes: int,
+             reason: str, today: dt.date | None) -> None:
+    _take_back(session, staff_id, attendance, reason, today)
+    attendance.minutes = minutes
+    _award(session, staff_id, attendance, activity, today)
+
+
+def _attendance_for(session: Session, activity: Activity, resident_id: int, staff_id: int) -> tuple[Attendance, bool]:
+    """The resident's attendance at the activity: existing, withdrawn (brought back) or new. True if new."""
+    resident = session.get(Resident, resident_id)
+    if resident is None:
+        raise NotFound("找不到这位居民")
+    if resident.moved_out_on is not None and resident.moved_out_on <= activity.starts_at.date():
+        raise ValidationError(f"{resident.name}已于{resident.moved_out_on:%Y-%m-%d}迁出")
+    if activity.cancelled:
+        raise ValidationError("这个活动已经取消了")
+    attendance = session.scalar(select(Attendance).where(Attendance.activity_id == activity.id,
+                                                         Attendance.resident_id == resident_id))
+    if attendance is None:
+        attendance = Attendance(activity_id=activity.id, resident_id=resident_id, recorded_by=staff_id, minutes=0,
+                                adjust_reason="", withdrawn=False)
+        session.add(attendance)
+        return attendance, True
+    if attendance.withdrawn:
+        attendance.withdrawn = False
+        attendance.signed_in_at = attendance.signed_out_at = None
+        attendance.minutes = 0
+        attendance.adjust_reason = ""
+        return attendance, True
+    return attendance, False
+
+
+def sign_in(session: Session, staff_id: int, activity_id: int, resident_id: int,
+            at: dt.datetime | None = None) -> int:
+    """Sign a resident in at the desk (签到). Returns the attendance id."""
+    activity = _get_activity(session, activity_id)
+    attendance, new = _attendance_for(session, activity, resident_id, staff_id)
+    resident = session.get(Resident, resident_id)
+    assert resident is not None
+    if not new:
+        raise ValidationError(f"{resident.name}已经签到了")
+    attendance.signed_in_at = (at or dt.datetime.now()).replace(second=0, microsecond=0)
+    session.flush()
+    audit.record(session, staff_id, "sign_in", "attendance", attendance.id,
+                 f"{resident.name}签到：{activity.title}（{attendance.signed_in_at:%H:%M}）")
+    return attendance.id
+
+
+def sign_out(session: Session, staff_id: int, attendance_id: int, at: dt.datetime | None = None,
+             today: dt.date | None = None) -> int:
+    """Sign out (签退): the minutes since signing in count, and earn points. Returns the minutes."""
+    attendance = _get_attendance(session, attendance_id)
+    activity = _get_activity(session, attendance.activity_id)
+    if attendance.signed_in_at is None:
+        raise ValidationError("没有签到时间：请直接填写时长")
+    if attendance.signed_out_at is not None:
+        raise ValidationError("已经签退了；时长不对请用“调整时长”")
+    out = (at or dt.datetime.now()).replace(second=0, microsecond=0)
+    if out <= attendance.signed_in_at:
+        raise ValidationError("签退时间应晚于签到时间")
+    attendance.signed_out_at = out
+    minutes = min(minutes_between(attendance.signed_in_at, out), 16 * 60)
+    _recount(session, staff_id, attendance, activity, minutes, "签退", today)
+    audit.record(session, staff_id, "sign_out", "attendance", attendance.id,
+                 f"签退：{activity.title}，{hours_text(minutes)}小时")
+    return minutes
+
+
+def record_hours(session: Session, staff_id: int, activity_id: int, resident_id: int, hours: str = "",
+                 reason: str = "", today: dt.date | None = None) -> int:
+    """Enter someone's hours after the fact (补录). Empty hours: the activity's own length."""
+    activity = _get_activity(session, activity_id)
+    default = minutes_between(activity.starts_at, activity.ends_at)
+    minutes = parse_hours(hours) if clean(hours) else default
+    reason = clean_text(reason)
+    if minutes != default and not reason:
+        raise ValidationError({"reason": "时长与活动时间不同，请写明原因"})
+    attendance, new = _attendance_for(session, activity, resident_id, staff_id)
+    if not new:
+        resident = session.get(Resident, resident_id)
+        raise ValidationError(f"{resident.name if resident else ''}已经在名单里了；时长不对请用“调整时长”")
+    attendance.adjust_reason = reason
+    session.flush()
+    _recount(session, staff_id, attendance, activity, minutes, "补录", today)
+    audit.record(session, staff_id, "record_hours", "attendance", attendance.id,
+                 f"补录时长：{activity.title}，{hours_text(minutes)}小时" + (f"（{reason}）" if reason else ""))
+    return attendance.id
+
+
+def _get_attendance(session: Session, attendance_id: int) -> Attendance:
+    attendance = session.get(Attendance, attendance_id)
+    if attendance is None or attendance.withdrawn:
+        raise NotFound("找不到这条签到记录")
+    return attendance
+
+
+def adjust_hours(session: Session, staff_id: int, attendance_id: int, hours: str, reason: str,
+                 today: dt.date | None = None) -> None:
+    """Correct someone's hours with a reason (调整时长): the old points are reversed, new ones recorded."""
+    attendance = _get_attendance(session, attendance_id)
+    activity = _get_activity(session, attendance.activity_id)
+    minutes = parse_hours(hours)
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError({"reason": "请写明调整原因"})
+    if minutes == attendance.minutes:
+        return
+    before = attendance.minutes
+    attendance.adjust_reason = reason
+    _recount(session, staff_id, attendance, activity, minutes, f"调整时长：{reason}", today)
+    audit.record(session, staff_id, "adjust_hours", "attendance", attendance_id,
+                 f"调整时长：{hours_text(before)}→{hours_text(minutes)}小时（{reason}）",
+                 before={"minutes": before}, after={"minutes": minutes, "reason": reason})
+
+
+def _withdraw(session: Session, staff_id: int, attendance: Attendance, reason: str, today: dt.date | None) -> None:
+    _take_back(session, staff_id, attendance, reason, today)
+    attendance.withdrawn = True
+    attendance.adjust_reason = reason
+
+
+def withdraw(session: Session, staff_id: int, attendance_id: int, reason: str, today: dt.date | None = None) -> None:
+    """Take back a wrong sign-in (撤销签到): kept, marked, its points reversed."""
+    attendance = _get_attendance(session, attendance_id)
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError({"reason": "请写明撤销原因"})
+    _withdraw(session, staff_id, attendance, reason, today)
+    audit.record(session, staff_id, "withdraw", "attendance", attendance_id, f"撤销签到：{reason}")
+
+
+# ------------------------------------------------------------------ lists
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: int
+    title: str
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place: str
+    organiser: str
+    team: str
+    planned: int | None
+    people: int
+    minutes: int
+    cancelled: bool
+    visited: str
+
+    @property
+    def when(self) -> str:
+        end = f"{self.ends_at:%H:%M}" if self.ends_at.date() == self.starts_at.date() else f"次日{self.ends_at:%H:%M}"
+        return f"{self.starts_at:%Y-%m-%d %H:%M}–{end}"
+
+
+def _activity_rows(session: Session, stmt: Select[Any]) -> list[ActivityRow]:
+    found: list[Activity] = list(session.scalars(stmt))
+    ids = [a.id for a in found]
+    figures = {aid: (int(people), int(minutes or 0)) for aid, people, minutes in session.execute(
+        select(Attendance.activity_id, func.count(), func.sum(Attendance.minutes))
+        .where(Attendance.activity_id.in_(ids), Attendance.withdrawn.is_(False))
+        .group_by(Attendance.activity_id))}
+    team_names = dict(session.execute(select(VolunteerTeam.id, VolunteerTeam.name)).all())
+    visited_ids = {a.visited_id for a in found if a.visited_id}
+    visited = dict(session.execute(select(Resident.id, Resident.name).where(Resident.id.in_(visited_ids))).all())
+    return [ActivityRow(a.id, a.title, a.kind, a.starts_at, a.ends_at, a.place, a.organiser,
+                        team_names.get(a.team_id, "") if a.team_id else "", a.planned_headcount,
+                        *figures.get(a.id, (0, 0)), a.cancelled, visited.get(a.visited_id, "") if a.visited_id else "")
+            for a in found]
+
+
+def activities(session: Session, upcoming: bool, text: str = "", now: dt.datetime | None = None,
+               first: dt.date | None = None, last: dt.date | None = None, limit: int = 1000) -> list[ActivityRow]:
+    """Upcoming activities (soonest first) or past ones (latest first), optionally matching a word."""
+    now = now or dt.datetime.now()
+    stmt = select(Activity)
+    if upcoming:
+        stmt = stmt.where(Activity.ends_at >= now).order_by(Activity.starts_at, Activity.id)
+    else:
+        stmt = stmt.where(Activity.ends_at < now).order_by(Activity.starts_at.desc(), Activity.id.desc())
+    if first is not None:
+        stmt = stmt.where(Activity.starts_at >= dt.datetime.combine(first, dt.time()))
+    if last is not None:
+        stmt = stmt.where(Activity.starts_at < dt.datetime.combine(last + dt.timedelta(days=1), dt.time()))
+    for term in clean(text).split():
+        stmt = stmt.where(or_(Activity.title.like(f"%{term}%"), Activity.kind.like(f"%{term}%"),
+                              Activity.place.like(f"%{term}%"), Activity.organiser.like(f"%{term}%")))
+    return _activity_rows(session, stmt.limit(limit))
+
+
+def activity(session: Session, activity_id: int) -> ActivityRow:
+    rows = _activity_rows(session, select(Activity).where(Activity.id == activity_id))
+    if not rows:
+        raise NotFound("找不到这个活动")
+    return rows[0]
+
+
+def activity_form(session: Session, activity_id: int) -> ActivityInput:
+    """The activity as the dialog shows it for changing."""
+    a = _get_activity(session, activity_id)
+    return ActivityInput(a.title, a.kind, f"{a.starts_at:%Y-%m-%d}", f"{a.starts_at:%H:%M}", f"{a.ends_at:%H:%M}",
+                         a.place, a.organiser, a.team_id, str(a.planned_headcount or ""), a.description,
+                         str(a.points_cap or ""), a.visited_id)
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    id: int
+    resident_id: int
+    name: str
+    address: str
+    signed_in_at: dt.datetime | None
+    signed_out_at: dt.datetime | None
+    minutes: int
+    points: int | None
+    points_status: str
+    reason: str
+    withdrawn: bool
+
+    @property
+    def on_site(self) -> bool:
+        """Signed in and not yet out."""
+        return self.signed_in_at is not None and self.signed_out_at is None and not self.withdrawn
+
+
+def attendance(session: Session, activity_id: int) -> list[AttendanceRow]:
+    """Everyone at an activity: in the order they came, withdrawn sign-ins last."""
+    rows = session.execute(
+        select(Attendance, Resident.name, Building.number, Unit.number, Household.room, PointEntry.points,
+               PointReview.decision)
+        .join(Resident, Resident.id == Attendance.resident_id)
+        .join(Household, Household.id == Resident.household_id).join(Unit, Unit.id == Household.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .outerjoin(PointEntry, PointEntry.id == Attendance.entry_id)
+        .outerjoin(PointReview, PointReview.entry_id == Attendance.entry_id)
+        .where(Attendance.activity_id == activity_id)
+        .order_by(Attendance.withdrawn, Attendance.signed_in_at.is_(None), Attendance.signed_in_at, Attendance.id)
+    )
+    result = []
+    for att, name, b, u, r, value, decision in rows:
+        if att.entry_id is None:
+            status = ""
+        else:
+            status = points.PENDING if decision is None else (points.APPROVED if decision == "approved"
+                                                               else points.REJECTED)
+        result.append(AttendanceRow(att.id, att.resident_id, name, address(b, u, r), att.signed_in_at,
+                                    att.signed_out_at, att.minutes, value, status, att.adjust_reason, att.withdrawn))
+    return result
+
+
+# ------------------------------------------------------------------ care visits (关爱走访)
+
+
+@dataclass(frozen=True)
+class CareRow:
+    resident_id: int
+    name: str
+    address: str
+    tags: str
+    every_days: int
+    last_visit: dt.date | None
+    due_on: dt.date
+    overdue_days: int  # 0 when not overdue
+
+
+def care_overview(session: Session, today: dt.date | None = None) -> list[CareRow]:
+    """Residents needing care visits, most overdue first (never visited counts from moving in / today)."""
+    today = today or dt.date.today()
+    intervals: dict[str, int] = settings.get(session, settings.VISIT_DAYS)
+    last_visits = dict(session.execute(
+        select(Activity.visited_id, func.max(Activity.starts_at))
+        .where(Activity.visited_id.is_not(None), Activity.cancelled.is_(False), Activity.starts_at <= dt.datetime.combine(today, dt.time.max))
+        .group_by(Activity.visited_id)).all())
+    rows = session.execute(
+        select(Resident.id, Resident.name, Resident.care_tags, Resident.moved_in_on, Building.number, Unit.number,
+               Household.room)
+        .join(Household, Household.id == Resident.household_id).join(Unit, Unit.id == Household.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .where(Resident.care_tags != "", Resident.moved_out_on.is_(None))
+    )
+    result = []
+    for rid, name, tags, moved_in, b, u, r in rows:
+        days = [intervals[tag] for tag in tags.split(",") if tag in intervals]
+        if not days:
+            continue
+        every = min(days)
+        last = last_visits.get(rid)
+        last_day = last.date() if last else None
+        since = last_day or today - dt.timedelta(days=every)
+        due = since + dt.timedelta(days=every)
+        result.append(CareRow(rid, name, address(b, u, r), tags.replace(",", "、"), every, last_day, due,
+                              max(0, (today - due).days)))
+    return sorted(result, key=lambda row: (-row.overdue_days, row.due_on, row.address))
+
+
+def log_visit(session: Session, staff_id: int, visited_id: int, date: str, start: str, end: str,
+              visitor_ids: Sequence[int], note: str = "", today: dt.date | None = None) -> int:
+    """Log a care visit (关爱走访) as an activity; the visitors' hours count like any activity's."""
+    resident = session.get(Resident, visited_id)
+    if resident is None:
+        raise NotFound("找不到被走访的居民")
+    activity_id = add_activity(session, staff_id, ActivityInput(
+        title=f"走访{resident.name}", kind=CARE_VISIT, date=date, start=start, end=end,
+        place=_address_of(session, resident), description=note, visited_id=visited_id))
+    for visitor in visitor_ids:
+        record_hours(session, staff_id, activity_id, visitor, today=today)
+    return activity_id
+
+
+def _address_of(session: Session, resident: Resident) -> str:
+    household = session.get(Household, resident.household_id)
+    assert household is not None
+    return address(household.unit.building.number, household.unit.number, household.room)
+
+
+# ------------------------------------------------------------------ reports
+
+
+def _counted(first: dt.date, last: dt.date) -> list[ColumnElement[bool]]:
+    return [Attendance.withdrawn.is_(False), Activity.cancelled.is_(False),
+            Activity.starts_at >= dt.datetime.combine(first, dt.time()),
+            Activity.starts_at < dt.datetime.combine(last + dt.timedelta(days=1), dt.time())]
+
+
+def person_hours(session: Session, resident_id: int, year: int) -> list[int]:
+    """Minutes served in each month of a year (12 numbers)."""
+    by_month = [0] * 12
+    for number, minutes in session.execute(
+        select(func.substr(Activity.starts_at, 6, 2), func.sum(Attendance.minutes))
+        .join(Activity, Activity.id == Attendance.activity_id)
+        .where(Attendance.resident_id == resident_id, *_counted(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        .group_by(func.substr(Activity.starts_at, 6, 2))
+    ):
+        by_month[int(number) - 1] = int(minutes or 0)
+    return by_month
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    label: str
+    people: int
+    activities: int
+    minutes: int
+
+
+def party_hours(session: Session, year: int) -> list[HoursRow]:
+    """Party members' service hours by category, 在职党员 (双报到) first."""
+    order = ("在职党员",) + tuple(c for c in PARTY_CATEGORIES if c != "在职党员")
+    found = {category: (int(people), int(count), int(minutes or 0)) for category, people, count, minutes in session.execute(
+        select(Resident.party_category, func.count(func.distinct(Attendance.resident_id)),
+               func.count(func.distinct(Attendance.activity_id)), func.sum(Attendance.minutes))
+        .join(Attendance, Attendance.resident_id == Resident.id)
+        .join(Activity, Activity.id == Attendance.activity_id)
+        .where(Resident.party_category.is_not(None), *_counted(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        .group_by(Resident.party_category))}
+    return [HoursRow(category, *found.get(category, (0, 0, 0))) for category in order]
+
+
+def team_hours(session: Session, year: int) -> list[HoursRow]:
+    """Each team's activities and hours in a year."""
+    found = {team_id: (int(people), int(count), int(minutes or 0)) for team_id, people, count, minutes in session.execute(
+        select(Activity.team_id, func.count(func.distinct(Attendance.resident_id)),
+               func.count(func.distinct(Activity.id)), func.sum(Attendance.minutes))
+        .join(Attendance, Attendance.activity_id == Activity.id)
+        .where(Activity.team_id.is_not(None), *_counted(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        .group_by(Activity.team_id))}
+    return [HoursRow(team.name, *found.get(team.id, (0, 0, 0))) for team in teams(session)]
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    day: dt.date
+    title: str
+    kind: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """What the 志愿服务时长证明 shows: a person's full name (a certificate is personal) and service."""
+
+    resident_id: int
+    name: str
+    gender: str
+    address: str
+    party_category: str
+    teams: tuple[str, ...]
+    first: dt.date
+    last: dt.date
+    lines: tuple[ServiceLine, ...]
+
+    @property
+    def minutes(self) -> int:
+        return sum(line.minutes for line in self.lines)
+
+
+def certificate(session: Session, resident_id: int, first: dt.date, last: dt.date) -> Certificate:
+    resident = session.get(Resident, resident_id)
+    if resident is None:
+        raise NotFound("找不到这位居民")
+    if last < first:
+        raise ValidationError("结束日期不能早于开始日期")
+    lines = tuple(ServiceLine(starts.date(), title, kind, int(minutes)) for starts, title, kind, minutes in session.execute(
+        select(Activity.starts_at, Activity.title, Activity.kind, Attendance.minutes)
+        .join(Activity, Activity.id == Attendance.activity_id)
+        .where(Attendance.resident_id == resident_id, Attendance.minutes > 0, *_counted(first, last))
+        .order_by(Activity.starts_at)))
+    team_names = tuple(session.scalars(
+        select(VolunteerTeam.name).join(TeamMember, TeamMember.team_id == VolunteerTeam.id)
+        .where(TeamMember.resident_id == resident_id, TeamMember.left_on.is_(None))))
+    return Certificate(resident.id, resident.name, resident.gender, _address_of(session, resident),
+                       resident.party_category or "", team_names, first, last, lines)
+
