@@ -13,10 +13,12 @@ from db.engine import Database
 from station import APP_TITLE, __version__, onboarding
 from ui import icons
 from ui.points_dialogs import RecordDialog
-from ui.points_tab import PointsTab, Page
+from ui.pages import Page
+from ui.points_tab import PointsTab
 from ui.residents_tab import ResidentsTab
 from ui.roster_dialogs import ExportDialog, RosterImportDialog, open_roster
 from ui.staff_dialogs import StaffDialog
+from ui.volunteer_tab import VolunteerTab
 
 PageType = TypeVar("PageType", bound=Page)
 
@@ -41,9 +43,13 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.residents, icons.icon("fa5s.address-book"), "居民")
         self.points = PointsTab(database, self.staff_id, self)
         self.tabs.addTab(self.points, icons.icon("fa5s.coins"), "积分")
-        # Points change balances shown in the residents table, and the other way round.
+        self.volunteer = VolunteerTab(database, self.staff_id, self)
+        self.tabs.addTab(self.volunteer, icons.icon("fa5s.hands-helping"), "志愿时长")
+        # Points change balances shown in the residents table, and the other way round; volunteer
+        # hours earn points.
         self.points.changed.connect(self.residents.model.refresh)
         self.residents.points_changed.connect(self.points.records_changed)
+        self.volunteer.changed.connect(self.points.records_changed)
         self.setCentralWidget(self.tabs)
 
         self._build_menus()

@@ -5,20 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -42,82 +38,11 @@ from ui.points_dialogs import (
 from ui.forms import hint_label
 from ui.reports import make_report
 from ui.staff_dialogs import StaffDialog
+from ui.pages import Page, make_button, make_table, selected_rows
 from ui.table_models import SimpleTableModel
 
 MONTHLY_NOTICE = "points-monthly"
 STAR_ROLL = "star-families"
-
-
-def _table(model: SimpleTableModel, name: str, multi: bool = False) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.verticalHeader().hide()
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
-                           else QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setResizeContentsPrecision(200)  # size columns to the first rows, not to thousands
-    header.setStretchLastSection(True)
-    return table
-
-
-def _selected_rows(table: QTableView) -> list[int]:
-    return sorted(index.row() for index in table.selectionModel().selectedRows())
-
-
-def _button(icon: str, text: str, name: str) -> QPushButton:
-    button = QPushButton(icons.icon(icon), text)
-    button.setObjectName(name)
-    return button
-
-
-class Page(QWidget):
-    """A page of the points tab; reloads when shown after a change."""
-
-    changed = Signal()  # the page changed the records
-
-    def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._db = database
-        self._staff_id = staff_id
-        self.stale = True
-        self.dialog: QDialog | None = None
-
-    def reload(self) -> None:
-        raise NotImplementedError
-
-    def _lay_out(self, hint: str, buttons: Sequence[QWidget], table: QTableView) -> None:
-        """The usual page: a hint, a row of buttons, the table."""
-        actions = QHBoxLayout()
-        for button in buttons:
-            actions.addWidget(button)
-        actions.addStretch()
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint_label(hint))
-        layout.addLayout(actions)
-        layout.addWidget(table)
-
-    def _open(self, dialog: QDialog) -> QDialog:
-        self.dialog = dialog
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.open()
-        return dialog
-
-    def _run(self, action: object) -> bool:
-        """Run a service call in one write transaction; a refused one is explained and changes nothing."""
-        try:
-            with self._db.write() as session:
-                action(session)  # type: ignore[operator]
-        except ValidationError as error:
-            messages.warn(self, error.message)
-            return False
-        self.changed.emit()
-        return True
 
 
 class LedgerPage(Page):
@@ -144,16 +69,16 @@ class LedgerPage(Page):
         self.search.textChanged.connect(lambda _t: self.reload())
 
         self.model = SimpleTableModel(LEDGER_HEADERS, self)
-        self.table = _table(self.model, "ledger")
+        self.table = make_table(self.model, "ledger")
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.count = QLabel()
-        self.record_button = _button("fa5s.plus-circle", "记分", "record")
+        self.record_button = make_button("fa5s.plus-circle", "记分", "record")
         self.record_button.setToolTip("记分 (Ctrl+J)")
         self.record_button.clicked.connect(lambda: self.record())
-        self.reverse_button = _button("fa5s.undo", "冲正", "reverse")
+        self.reverse_button = make_button("fa5s.undo", "冲正", "reverse")
         self.reverse_button.setToolTip("已审核通过的记录记错了：另记一条相反的记录，原记录保留")
         self.reverse_button.clicked.connect(lambda: self.reverse())
-        self.print_button = _button("fa5s.print", "打印月度公示", "print_monthly")
+        self.print_button = make_button("fa5s.print", "打印月度公示", "print_monthly")
         self.print_button.clicked.connect(lambda: self.print_notice())
 
         filters = QHBoxLayout()
@@ -211,7 +136,7 @@ class LedgerPage(Page):
         self._update_buttons()
 
     def selected(self) -> LedgerRow | None:
-        rows = _selected_rows(self.table)
+        rows = selected_rows(self.table)
         return self._rows[rows[0]] if rows else None
 
     def select_entry(self, entry_id: int) -> bool:
@@ -264,15 +189,15 @@ class ReviewPage(Page):
         self.no_auditor = QLabel("还没有积分审核员账号。积分须由积分审核小组成员审核，请先添加审核员。")
         self.no_auditor.setStyleSheet("color: #c0392b;")
         self.no_auditor.setWordWrap(True)
-        self.staff_button = _button("fa5s.users-cog", "工作人员…", "staff")
+        self.staff_button = make_button("fa5s.users-cog", "工作人员…", "staff")
         self.staff_button.clicked.connect(self.open_staff)
         self.model = SimpleTableModel(LEDGER_HEADERS, self)
-        self.table = _table(self.model, "pending", multi=True)
-        self.approve_button = _button("fa5s.check", "通过所选", "approve")
+        self.table = make_table(self.model, "pending", multi=True)
+        self.approve_button = make_button("fa5s.check", "通过所选", "approve")
         self.approve_button.clicked.connect(lambda: self.approve())
-        self.reject_button = _button("fa5s.times", "驳回所选…", "reject")
+        self.reject_button = make_button("fa5s.times", "驳回所选…", "reject")
         self.reject_button.clicked.connect(lambda: self.reject_selected())
-        select_all = _button("fa5s.check-double", "全选", "select_all")
+        select_all = make_button("fa5s.check-double", "全选", "select_all")
         select_all.clicked.connect(self.table.selectAll)
         self.count = QLabel()
         top = QHBoxLayout()
@@ -317,7 +242,7 @@ class ReviewPage(Page):
         self.stale = False
 
     def selected_ids(self) -> list[int]:
-        return [self._rows[n].id for n in _selected_rows(self.table)]
+        return [self._rows[n].id for n in selected_rows(self.table)]
 
     def _check(self) -> tuple[int, list[int]] | None:
         ids = self.selected_ids()
@@ -366,12 +291,12 @@ class MonthsPage(Page):
         super().__init__(database, staff_id, parent)
         self._months: list[points.MonthView] = []
         self.model = SimpleTableModel(self.HEADERS, self)
-        self.table = _table(self.model, "months")
+        self.table = make_table(self.model, "months")
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.close_button = _button("fa5s.lock", "结账", "close_month")
+        self.close_button = make_button("fa5s.lock", "结账", "close_month")
         self.close_button.setToolTip("本月审核完毕后结账：结账后不能再记入该月")
         self.close_button.clicked.connect(lambda: self.close_selected())
-        self.print_button = _button("fa5s.print", "打印月度积分公示", "print_month")
+        self.print_button = make_button("fa5s.print", "打印月度积分公示", "print_month")
         self.print_button.clicked.connect(lambda: self.print_selected())
         self._lay_out("一月一评、一月一示：每月审核完毕后结账，并按楼栋打印积分公示张贴。结账后的更正记在当月。",
                       (self.close_button, self.print_button), self.table)
@@ -396,7 +321,7 @@ class MonthsPage(Page):
             else "已结账" if month.closed_at else "还有待审核的记录" if month.pending else "这个月还没有过完")
 
     def selected(self) -> points.MonthView | None:
-        rows = _selected_rows(self.table)
+        rows = selected_rows(self.table)
         return self._months[rows[0]] if rows else None
 
     def close_selected(self) -> bool:
@@ -428,12 +353,12 @@ class StarsPage(Page):
         self.state.setObjectName("rating_state")
         self.levels = QLabel()
         self.model = SimpleTableModel(self.HEADERS, self)
-        self.table = _table(self.model, "ratings")
-        self.rate_button = _button("fa5s.star", "评定星级家庭", "rate")
+        self.table = make_table(self.model, "ratings")
+        self.rate_button = make_button("fa5s.star", "评定星级家庭", "rate")
         self.rate_button.clicked.connect(lambda: self.rate())
-        self.print_button = _button("fa5s.print", "打印光荣榜", "print_roll")
+        self.print_button = make_button("fa5s.print", "打印光荣榜", "print_roll")
         self.print_button.clicked.connect(lambda: self.print_roll())
-        self.settings_button = _button("fa5s.sliders-h", "评星标准…", "star_settings")
+        self.settings_button = make_button("fa5s.sliders-h", "评星标准…", "star_settings")
         self.settings_button.clicked.connect(lambda: self.edit_settings())
         top = QHBoxLayout()
         top.addWidget(QLabel("半年："))
@@ -587,7 +512,7 @@ class DualPointsPage(Page):
         self.year.valueChanged.connect(lambda _v: self.reload())
         headers = ("层级", "范围", "负责人", *(f"{m}月" for m in range(1, 13)), "全年")
         self.model = SimpleTableModel(headers, self)
-        self.table = _table(self.model, "dual_points")
+        self.table = make_table(self.model, "dual_points")
         top = QHBoxLayout()
         top.addWidget(QLabel("年份："))
         top.addWidget(self.year)
@@ -615,16 +540,16 @@ class CataloguePage(Page):
         super().__init__(database, staff_id, parent)
         self._items: list[points.ItemView] = []
         self.model = SimpleTableModel(self.HEADERS, self)
-        self.table = _table(self.model, "catalogue")
+        self.table = make_table(self.model, "catalogue")
         self.table.doubleClicked.connect(lambda _i: self.edit())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.add_button = _button("fa5s.plus", "新增项目", "add_item")
+        self.add_button = make_button("fa5s.plus", "新增项目", "add_item")
         self.add_button.clicked.connect(lambda: self.add())
-        self.edit_button = _button("fa5s.edit", "修改", "edit_item")
+        self.edit_button = make_button("fa5s.edit", "修改", "edit_item")
         self.edit_button.clicked.connect(lambda: self.edit())
-        self.retire_button = _button("fa5s.ban", "停用", "retire_item")
+        self.retire_button = make_button("fa5s.ban", "停用", "retire_item")
         self.retire_button.clicked.connect(lambda: self.toggle_active())
-        self.default_button = _button("fa5s.file-download", "载入默认细则", "load_default")
+        self.default_button = make_button("fa5s.file-download", "载入默认细则", "load_default")
         self.default_button.clicked.connect(lambda: self.load_default())
         self._lay_out("积分 = 基础积分 + 正面加分 − 负面减分。减分项的分值为负数。停用的项目不能再记分，已记的记录保留。",
                       (self.add_button, self.edit_button, self.retire_button, self.default_button), self.table)
@@ -642,7 +567,7 @@ class CataloguePage(Page):
         self._update_buttons()
 
     def selected(self) -> points.ItemView | None:
-        rows = _selected_rows(self.table)
+        rows = selected_rows(self.table)
         return self._items[rows[0]] if rows else None
 
     def _update_buttons(self) -> None:

@@ -26,7 +26,7 @@ def open_file(path: Path) -> None:
 
 
 def make_report(parent: QWidget | None, database: Database, name: str, period: str,
-                building_ids: list[int] | None = None) -> Path | None:
+                building_ids: list[int] | None = None, resident_id: int | None = None) -> Path | None:
     """Ask for a file, write the notice ``name`` for ``period`` and open it. None when cancelled or refused."""
     from station import reports  # reportlab loads on the first notice, not at start-up
 
@@ -38,7 +38,8 @@ def make_report(parent: QWidget | None, database: Database, name: str, period: s
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         with database.read() as session:
-            written = reports.make(session, name, period, target, building_ids=building_ids)
+            extra = {} if resident_id is None else {"resident_id": resident_id}
+            written = reports.make(session, name, period, target, building_ids=building_ids, **extra)
     except ValidationError as error:
         messages.warn(parent, error.message)
         return None

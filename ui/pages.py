@@ -1,0 +1,105 @@
+"""What the tabs' pages share: a page that reloads when shown after a change, tables, buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from station.errors import ValidationError
+from ui import icons, messages
+from ui.forms import hint_label
+from ui.table_models import SimpleTableModel
+
+
+def make_table(model: SimpleTableModel, name: str, multi: bool = False) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.verticalHeader().hide()
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
+                           else QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setResizeContentsPrecision(200)  # size columns to the first rows, not to thousands
+    header.setStretchLastSection(True)
+    return table
+
+
+def selected_rows(table: QTableView) -> list[int]:
+    return sorted(index.row() for index in table.selectionModel().selectedRows())
+
+
+def make_button(icon: str, text: str, name: str) -> QPushButton:
+    button = QPushButton(icons.icon(icon), text)
+    button.setObjectName(name)
+    return button
+
+
+class Page(QWidget):
+    """A page of the points tab; reloads when shown after a change."""
+
+    changed = Signal()  # the page changed the records
+
+    def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = database
+        self._staff_id = staff_id
+        self.stale = True
+        self.dialog: QDialog | None = None
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def _lay_out(self, hint: str, buttons: Sequence[QWidget], table: QTableView) -> None:
+        """The usual page: a hint, a row of buttons, the table."""
+        actions = QHBoxLayout()
+        for button in buttons:
+            actions.addWidget(button)
+        actions.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint_label(hint))
+        layout.addLayout(actions)
+        layout.addWidget(table)
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        self.dialog = dialog
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.open()
+        return dialog
+
+    def _run(self, action: Callable[[Session], object]) -> bool:
+        """Run a service call in one write transaction; a refused one is explained and changes nothing."""
+        try:
+            with self._db.write() as session:
+                action(session)
+        except ValidationError as error:
+            messages.warn(self, error.message)
+            return False
+        self.changed.emit()
+        return True
+
+
+def toolbar(*buttons: QWidget) -> QToolBar:
+    """A row of buttons that folds the last ones into a » menu when the window is narrow."""
+    bar = QToolBar()
+    for widget in buttons:
+        bar.addWidget(widget)
+    return bar

@@ -1,0 +1,298 @@
+"""Dialogs of the volunteer work: an activity, hours afterwards or corrected, a care visit, a team."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.engine import Database
+from station import volunteer
+from station.errors import ValidationError
+from station.volunteer import ActivityInput
+from ui import icons
+from ui.forms import FieldForm, hint_label
+from ui.pickers import PersonPicker
+
+
+def _buttons(dialog: QDialog, ok_text: str, save: Callable[[], None]) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    ok.setObjectName("ok")
+    buttons.accepted.connect(save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+class ActivityDialog(QDialog):
+    """新建/修改活动: title, kind, day and times (an end before the start is the next day), place, team."""
+
+    def __init__(self, database: Database, staff_id: int, activity_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = database
+        self._staff_id = staff_id
+        self.activity_id = activity_id
+        self.setWindowTitle("修改活动" if activity_id else "新建活动")
+        with database.read() as session:
+            teams = volunteer.teams(session, active_only=True)
+            current = volunteer.activity_form(session, activity_id) if activity_id else None
+        self.title = QLineEdit()
+        self.title.setObjectName("title")
+        self.title.setPlaceholderText("例如 每周五大扫除、反诈宣传进楼栋")
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        self.kind.setEditable(True)
+        self.kind.addItems(volunteer.KINDS)
+        self.date = QLineEdit(f"{dt.date.today():%Y-%m-%d}")
+        self.date.setObjectName("date")
+        self.start = QLineEdit("09:00")
+        self.start.setObjectName("start")
+        self.end = QLineEdit("11:00")
+        self.end.setObjectName("end")
+        self.place = QLineEdit()
+        self.place.setPlaceholderText("例如 小区中心花园、党群服务站")
+        self.organiser = QLineEdit()
+        self.team = QComboBox()
+        self.team.setObjectName("team")
+        self.team.addItem("（不限服务队）", None)
+        for team in teams:
+            self.team.addItem(team.name, team.id)
+        self.headcount = QLineEdit()
+        self.headcount.setObjectName("planned_headcount")
+        self.cap = QLineEdit()
+        self.cap.setObjectName("points_cap")
+        self.cap.setPlaceholderText("留空按设置（每次活动最多4分）")
+        self.description = QLineEdit()
+        times = QHBoxLayout()
+        times.addWidget(self.date, 2)
+        times.addWidget(QLabel("从"))
+        times.addWidget(self.start, 1)
+        times.addWidget(QLabel("到"))
+        times.addWidget(self.end, 1)
+        self.form = FieldForm()
+        self.form.add_field("title", "活动名称：", self.title)
+        self.form.add_field("kind", "类别：", self.kind)
+        self.form.add_field("date", "日期和时间：", layout=times)
+        self.form.add_field("start", "", None)
+        self.form.add_field("end", "", None)
+        self.form.add_field("place", "地点：", self.place)
+        self.form.add_field("organiser", "组织者：", self.organiser)
+        self.form.add_field("team", "服务队：", self.team)
+        self.form.add_field("planned_headcount", "计划人数：", self.headcount)
+        self.form.add_field("points_cap", "每人积分上限：", self.cap)
+        self.form.add_field("description", "说明：", self.description)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(hint_label("结束时间早于开始时间时，按第二天结束计算（如夜间巡逻 22:00 到 02:00）。"))
+        layout.addWidget(self.form.general_error)
+        layout.addWidget(_buttons(self, "保存", self.save))
+        if current is not None:
+            self.title.setText(current.title)
+            self.kind.setCurrentText(current.kind)
+            self.date.setText(current.date)
+            self.start.setText(current.start)
+            self.end.setText(current.end)
+            self.place.setText(current.place)
+            self.organiser.setText(current.organiser)
+            self.team.setCurrentIndex(max(0, self.team.findData(current.team_id)))
+            self.headcount.setText(current.planned_headcount)
+            self.cap.setText(current.points_cap)
+            self.description.setText(current.description)
+            self._visited = current.visited_id
+        else:
+            self._visited = None
+        self.resize(520, 460)
+
+    def collect(self) -> ActivityInput:
+        return ActivityInput(self.title.text(), self.kind.currentText(), self.date.text(), self.start.text(),
+                             self.end.text(), self.place.text(), self.organiser.text(), self.team.currentData(),
+                             self.headcount.text(), self.description.text(), self.cap.text(), self._visited)
+
+    def save(self) -> None:
+        try:
+            with self._db.write() as session:
+                if self.activity_id is None:
+                    self.activity_id = volunteer.add_activity(session, self._staff_id, self.collect())
+                else:
+                    volunteer.update_activity(session, self._staff_id, self.activity_id, self.collect())
+        except ValidationError as error:
+            self.form.show_errors(error.errors)
+            return
+        self.accept()
+
+
+class HoursDialog(QDialog):
+    """补录时长 (someone who came, entered afterwards) or 调整时长 (correct someone's hours), with a reason."""
+
+    def __init__(self, title: str, prompt: str, hours: str, action: Callable[[str, str], object],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._action = action
+        self.hours = QLineEdit(hours)
+        self.hours.setObjectName("hours")
+        self.hours.setPlaceholderText("小时，例如 2 或 2.5")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setPlaceholderText("时长与活动时间不同时必填，例如 提前离开")
+        self.form = FieldForm()
+        self.form.add_field("hours", "时长（小时）：", self.hours)
+        self.form.add_field("reason", "原因：", self.reason)
+        layout = QVBoxLayout(self)
+        label = QLabel(prompt)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        layout.addLayout(self.form)
+        layout.addWidget(self.form.general_error)
+        layout.addWidget(_buttons(self, title, self.save))
+        self.resize(420, 220)
+
+    def save(self) -> None:
+        try:
+            self._action(self.hours.text(), self.reason.text())
+        except ValidationError as error:
+            self.form.show_errors(error.errors)
+            return
+        self.accept()
+
+
+class VisitDialog(QDialog):
+    """登记走访: the visit to a resident needing care, who went, when; their hours count."""
+
+    def __init__(self, database: Database, staff_id: int, visited_id: int, visited_name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = database
+        self._staff_id = staff_id
+        self._visited = visited_id
+        self.setWindowTitle(f"登记走访：{visited_name}")
+        self.date = QLineEdit(f"{dt.date.today():%Y-%m-%d}")
+        self.date.setObjectName("date")
+        self.start = QLineEdit("15:00")
+        self.start.setObjectName("start")
+        self.end = QLineEdit("16:00")
+        self.end.setObjectName("end")
+        self.note = QLineEdit()
+        self.note.setObjectName("note")
+        self.note.setPlaceholderText("例如 送米面油、测血压、了解近况")
+        self.picker = PersonPicker(database)
+        self.visitors = QListWidget()
+        self.visitors.setObjectName("visitors")
+        self.visitors.setMaximumHeight(90)
+        self.picker.chosen.connect(self._add_visitor)
+        remove = QPushButton(icons.icon("fa5s.times"), "移除所选走访人")
+        remove.clicked.connect(lambda: [self.visitors.takeItem(self.visitors.row(i))
+                                        for i in self.visitors.selectedItems()])
+        times = QHBoxLayout()
+        times.addWidget(self.date, 2)
+        times.addWidget(QLabel("从"))
+        times.addWidget(self.start, 1)
+        times.addWidget(QLabel("到"))
+        times.addWidget(self.end, 1)
+        self.form = FieldForm()
+        self.form.add_field("date", "走访时间：", layout=times)
+        self.form.add_field("start", "", None)
+        self.form.add_field("end", "", None)
+        self.form.add_field("visitors", "走访人：", self.picker)
+        self.form.addRow("", self.visitors)
+        self.form.addRow("", remove)
+        self.form.add_field("note", "情况：", self.note)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.form.general_error)
+        layout.addWidget(_buttons(self, "登记", self.save))
+        self.resize(520, 460)
+
+    def _add_visitor(self, resident_id: int) -> None:
+        if any(self.visitors.item(n).data(Qt.ItemDataRole.UserRole) == resident_id
+               for n in range(self.visitors.count())):
+            return
+        entry = QListWidgetItem(self.picker.chosen_label.text().removeprefix("已选："))
+        entry.setData(Qt.ItemDataRole.UserRole, resident_id)
+        self.visitors.addItem(entry)
+        self.picker.edit.clear()
+        self.picker.chosen_label.clear()
+
+    def visitor_ids(self) -> list[int]:
+        return [int(self.visitors.item(n).data(Qt.ItemDataRole.UserRole)) for n in range(self.visitors.count())]
+
+    def save(self) -> None:
+        try:
+            with self._db.write() as session:
+                volunteer.log_visit(session, self._staff_id, self._visited, self.date.text(), self.start.text(),
+                                    self.end.text(), self.visitor_ids(), self.note.text())
+        except ValidationError as error:
+            self.form.show_errors(error.errors)
+            return
+        self.accept()
+
+
+class TeamDialog(QDialog):
+    """新建/修改服务队: its name, leader (a resident) and what it does."""
+
+    def __init__(self, database: Database, staff_id: int, team: volunteer.TeamView | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = database
+        self._staff_id = staff_id
+        self._team = team
+        self.setWindowTitle("修改服务队" if team else "新建志愿服务队")
+        self.name = QLineEdit(team.name if team else "")
+        self.name.setObjectName("name")
+        self.name.setPlaceholderText("例如 红色志愿服务队、平安巡逻队")
+        self.leader = PersonPicker(database)
+        if team and team.leader_id:
+            self.leader.choose(team.leader_id)
+        self.note = QLineEdit(team.note if team else "")
+        self.form = FieldForm()
+        self.form.add_field("name", "名称：", self.name)
+        self.form.add_field("leader", "队长：", self.leader)
+        self.form.add_field("note", "说明：", self.note)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.form.general_error)
+        layout.addWidget(_buttons(self, "保存", self.save))
+        self.resize(480, 360)
+
+    def save(self) -> None:
+        try:
+            with self._db.write() as session:
+                volunteer.save_team(session, self._staff_id, self.name.text(), self.leader.resident_id,
+                                    self.note.text(), self._team.id if self._team else None,
+                                    self._team.active if self._team else True)
+        except ValidationError as error:
+            self.form.show_errors(error.errors)
+            return
+        self.accept()
+
+
+class PersonDialog(QDialog):
+    """Pick one resident (add a team member)."""
+
+    def __init__(self, database: Database, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.picker = PersonPicker(database)
+        self.picker.chosen.connect(lambda _id: self.accept())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.picker)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(460, 280)
