@@ -411,7 +411,7 @@ def record(session: Session, staff_id: int, data: EntryInput, today: dt.date | N
     errors: dict[str, str] = {}
     day: dt.date | None = None
     try:
-        day = parse_date(data.deed_date, today)
+        day = parse_date(data.deed_date, today, example=f"{today:%Y-%m-%d}")
     except ValueError as problem:
         errors["deed_date"] = str(problem)
     resident_id, household_id, name = _who(session, data, day, errors)

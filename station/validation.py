@@ -99,7 +99,8 @@ _DATE_PATTERNS = (
 )
 
 
-def parse_date(value: str, today: dt.date | None = None, allow_future: bool = False) -> dt.date:
+def parse_date(value: str, today: dt.date | None = None, allow_future: bool = False,
+               example: str = "1956-03-02") -> dt.date:
     """Parse 1956-03-02, 1956.3.2, 1956/3/2, 1956年3月2日 or 19560302.
 
     Raises:
@@ -118,7 +119,7 @@ def parse_date(value: str, today: dt.date | None = None, allow_future: bool = Fa
             if date.year < 1890:
                 raise ValueError("年份不对")
             return date
-    raise ValueError("日期格式不对，例如 1956-03-02")
+    raise ValueError(f"日期格式不对，例如 {example}")
 
 
 def age_on(birth: dt.date | None, today: dt.date | None = None) -> int | None:

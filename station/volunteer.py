@@ -273,7 +273,7 @@ def _check_activity(session: Session, data: ActivityInput) -> CleanActivity:
         errors["kind"] = "类别不超过20个字"
     day = None
     try:
-        day = parse_date(data.date, allow_future=True)
+        day = parse_date(data.date, allow_future=True, example=f"{dt.date.today():%Y-%m-%d}")
     except ValueError as problem:
         errors["date"] = str(problem)
     start = end = None
