@@ -52,24 +52,31 @@ def build_parser() -> argparse.ArgumentParser:
                         help="把错误行连同错误原因另存为表格。Save the rejected rows with their reasons.")
     report = commands.add_parser(
         "report",
-        help="不打开窗口，生成公示PDF。Make a notice (PDF) without the window.",
-        description="生成可打印的公示PDF（A4），例如：report points-monthly --period 2026-11 --out 公示.pdf。"
-        "Make a printable notice (A4 PDF), e.g. report points-monthly --period 2026-11 --out notice.pdf.",
+        help="不打开窗口，生成公示PDF或志愿服务时长证明。Make a notice or certificate (PDF) without the window.",
+        description="生成可打印的公示PDF（A4），例如：report points-monthly --period 2026-11 --out 公示.pdf；"
+        "开具志愿服务时长证明：report volunteer-certificate --resident 张三明 --period 2026。"
+        "Make a printable notice (A4 PDF), e.g. report points-monthly --period 2026-11 --out notice.pdf, "
+        "or a volunteer-hours certificate: report volunteer-certificate --resident NAME --period 2026.",
     )
     report.add_argument("name", nargs="?", metavar="NAME",
                         help="公示名称，用 --list 查看全部。The notice's name (see --list).")
     report.add_argument("--list", action="store_true",
                         help="列出可以生成的公示。List the notices that can be made.")
     report.add_argument("--period", metavar="PERIOD",
-                        help="期间：月份如 2026-11，半年如 2026-H1。The period: a month (2026-11) or a half-year "
-                        "(2026-H1).")
+                        help="期间：月份如 2026-11，半年如 2026-H1；证明按年如 2026，或日期范围如 "
+                        "2026-01-01..2026-06-30。The period: a month (2026-11), a half-year (2026-H1), or for a "
+                        "certificate a year (2026) or a date range (2026-01-01..2026-06-30).")
+    report.add_argument("--resident", metavar="WHO",
+                        help="证明开给哪位居民：姓名或编号（重名时用编号）。The resident a certificate is for: "
+                        "a name, or the number listed when several share the name.")
     report.add_argument("--out", type=Path, metavar="FILE.pdf",
                         help="保存为这个文件（默认：当前文件夹中的“公示名称-期间.pdf”）。"
                         "Where to save it (default: \"title-period.pdf\" in the current folder).")
     report.add_argument("--building", action="append", metavar="NUMBER",
                         help="只打印这一栋，可重复，例如 --building 3。Only this building (repeatable).")
     report.add_argument("--date", metavar="YYYY-MM-DD",
-                        help="公示开始日期（默认今天）。First day of the objection period (default: today).")
+                        help="公示开始日期，或证明的开具日期（默认今天）。First day of the objection period, or "
+                        "the day a certificate is issued (default: today).")
     return parser
 
 
@@ -84,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.list:
             return cli.list_reports()
-        return cli.report(data_dir, args.name, args.period, args.out, args.building or (), args.date)
+        return cli.report(data_dir, args.name, args.period, args.out, args.building or (), args.date,
+                          resident=args.resident)
     if args.command == "import-roster":
         from station import cli
 

@@ -1,4 +1,4 @@
-"""Commands that run without the window: ``import-roster FILE`` and ``report NAME --period P``."""
+"""Commands that run without the window: ``import-roster FILE`` and ``report NAME --period P [--resident WHO]``."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.errors import DatabaseProblem
 from db.migrate import open_database
-from db.models import Building
+from db.models import Building, Household, Resident, Unit
 from station import compound, onboarding, roster
 from station.errors import ValidationError
 from station.paths import backups_dir, database_path
-from station.validation import parse_date
+from station.validation import clean, normalize_id_number, parse_date
 
 
 def _open_station(data_dir: Path, out: TextIO) -> Database | None:
@@ -81,13 +81,18 @@ def list_reports(out: TextIO | None = None) -> int:
 
     out = out or sys.stdout
     for spec in reports.REPORTS.values():
-        print(f"{spec.name}\t{reports.describe(spec)}", file=out)
+        who = "，用 --resident 指定居民" if spec.needs_resident else ""
+        print(f"{spec.name}\t{reports.describe(spec)}{who}", file=out)
     return 0
 
 
 def report(data_dir: Path, name: str | None, period: str | None, file: Path | None = None,
-           buildings: Sequence[str] = (), day: str | None = None, out: TextIO | None = None) -> int:
-    """Make one notice as a PDF; print where it went and how many pages it has. Exit 1 on any refusal."""
+           buildings: Sequence[str] = (), day: str | None = None, out: TextIO | None = None,
+           resident: str | None = None) -> int:
+    """Make one notice or certificate as a PDF; print where it went and its pages. Exit 1 on any refusal.
+
+    ``resident`` (a certificate's person) is a resident's number (编号), ID number or name.
+    """
     from station import reports
 
     out = out or sys.stdout
@@ -97,17 +102,19 @@ def report(data_dir: Path, name: str | None, period: str | None, file: Path | No
         spec = reports.spec_for(name)
         if not period:
             raise ValidationError(f"请用 --period 指定期间（{reports.PERIOD_FORMATS[spec.period_kind]}）")
-        today = parse_date(day, allow_future=True) if day else dt.date.today()
-        target = file if file is not None else Path(reports.default_file_name(spec.name, period))
-        if target.is_dir():
-            target = target / reports.default_file_name(spec.name, period)
-        elif not target.suffix:
-            target = target.with_name(target.name + ".pdf")
+        period = reports.parse_period(spec, period)
+        if spec.needs_resident and not clean(resident):
+            raise ValidationError(f"开具{spec.title}需要用 --resident 指定居民（姓名或编号），例如 --resident 张三明")
+        if spec.needs_resident and buildings:
+            raise ValidationError(f"{spec.title}是开给一位居民的，不用 --building")
+        if not spec.needs_resident and resident is not None:
+            raise ValidationError(f"{spec.title}不是开给某一位居民的，不用 --resident")
+        try:
+            today = parse_date(day, allow_future=True) if day else dt.date.today()
+        except ValueError as problem:
+            raise ValidationError(f"{'开具' if spec.needs_resident else '公示'}日期不对：{problem}") from None
     except ValidationError as error:
         print(error.message, file=out)
-        return 1
-    except ValueError as error:
-        print(f"公示日期不对：{error}", file=out)
         return 1
     database = _open_station(data_dir, out)
     if database is None:
@@ -115,7 +122,11 @@ def report(data_dir: Path, name: str | None, period: str | None, file: Path | No
     try:
         with database.read() as session:
             building_ids = _building_ids(session, buildings) if buildings else None
-            written = reports.build(session, spec.name, period, target.absolute(), today, building_ids)
+            person = _find_resident(session, resident) if spec.needs_resident and resident else None
+            default = reports.default_file_name(spec.name, period, person[1] if person else "")
+            target = _target(file, default)
+            written = reports.build(session, spec.name, period, target.absolute(), today, building_ids,
+                                    person[0] if person else None)
     except (ValidationError, DatabaseProblem) as error:
         print(error.message, file=out)
         return 1
@@ -123,6 +134,54 @@ def report(data_dir: Path, name: str | None, period: str | None, file: Path | No
         database.close()
     print(f"已生成 {written.path}（{written.pages}页）", file=out)
     return 0
+
+
+def _target(file: Path | None, default: str) -> Path:
+    """Where to write: ``file``, or ``default`` in the folder ``file`` names or the current one; ".pdf" added."""
+    if file is None:
+        return Path(default)
+    if file.is_dir():
+        return file / default
+    return file if file.suffix else file.with_name(file.name + ".pdf")
+
+
+def _find_resident(session: Session, typed: str) -> tuple[int, str]:
+    """The resident (id, name) given by number (编号), ID number (身份证号) or name.
+
+    Raises:
+        ValidationError: nobody found, or several residents have the name (listed with their addresses
+            and numbers, so one can be chosen).
+    """
+    text = clean(typed)
+    stmt = (select(Resident.id, Resident.name, Resident.gender, Resident.birth_date, Resident.moved_out_on,
+                   Building.number, Unit.number, Household.room)
+            .join(Household, Household.id == Resident.household_id).join(Unit, Unit.id == Household.unit_id)
+            .join(Building, Building.id == Unit.building_id)
+            .order_by(Resident.moved_out_on.is_not(None), Building.sort_key, Unit.sort_key, Household.room_sort,
+                      Resident.id))
+    if text.isdigit() and len(text) <= 9:
+        found = session.execute(stmt.where(Resident.id == int(text))).all()
+        if not found:
+            raise ValidationError({"resident": f"没有编号为 {text} 的居民"})
+    elif len(text) in (15, 18) and text[:15].isdigit():
+        try:
+            number = normalize_id_number(text)
+        except ValueError as problem:
+            raise ValidationError({"resident": f"身份证号不对：{problem}"}) from None
+        found = session.execute(stmt.where(Resident.id_number == number)).all()
+        if not found:
+            raise ValidationError({"resident": "没有这个身份证号的居民"})
+    else:
+        found = session.execute(stmt.where(Resident.name == text)).all()
+        if not found:
+            raise ValidationError({"resident": f"没有名叫“{text}”的居民（请写全名，或用编号）"})
+    if len(found) > 1:
+        lines = [f"  编号 {rid}　{name}　{gender}　{f'{birth.year}年生　' if birth else ''}"
+                 f"{compound.address(b, u, r)}{'（已迁出）' if moved_out else ''}"
+                 for rid, name, gender, birth, moved_out, b, u, r in found]
+        raise ValidationError({"resident": f"有{len(found)}位居民名叫“{text}”，请用 --resident 编号 指定其中一位：\n"
+                                           + "\n".join(lines)})
+    return int(found[0][0]), str(found[0][1])
 
 
 def _building_ids(session: Session, numbers: Sequence[str]) -> list[int]:

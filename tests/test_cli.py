@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import sqlite3
 import subprocess
@@ -10,10 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from db.engine import Database
-from station import paths
+from station import compound, paths, residents, volunteer
 from station.__main__ import build_parser, main
+from station.compound import HouseholdInput
+from station.residents import ResidentInput
+from station.validation import id_check_digit
+from station.volunteer import ActivityInput
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,6 +111,8 @@ def test_report_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.splitlines() == [
         "points-monthly\t月度积分公示（按月：2026-11）",
         "star-families\t星级家庭光荣榜（按半年：2026-H1）",
+        "volunteer-certificate\t志愿服务时长证明（按年：2026，或日期范围：2026-01-01..2026-06-30），"
+        "用 --resident 指定居民",
     ]
 
 
@@ -157,3 +165,123 @@ def test_report_as_a_real_command(data_dir: Path, household_id: int, tmp_path: P
     assert result.stdout.strip() == f"已生成 {out}（1页）" and out.exists()
     refused = run_program(tmp_path, "report", "star-families", "--period", "2026-H3", env_dir=data_dir)
     assert refused.returncode == 1 and "半年格式不对" in refused.stdout and "Traceback" not in refused.stderr
+
+
+# ------------------------------------------------------------------ report volunteer-certificate
+
+
+@pytest.fixture
+def volunteers(database: Database, staff_id: int) -> dict[str, int]:
+    """张三明 served 2.5 h twice in 2026; two residents are called 王芳; 李四 never served."""
+    with database.write() as session:
+        homes = [compound.add_household(session, staff_id, HouseholdInput("3", "2", room)) for room in ("501", "502")]
+        far = compound.add_household(session, staff_id, HouseholdInput("10", "1", "101"))
+        people = {
+            "张三明": residents.add_resident(session, staff_id, ResidentInput(
+                "张三明", homes[0], "男", "1956-03-02", relation="户主", phone="13812341234", id_number=ZHANG_ID)),
+            "李四": residents.add_resident(session, staff_id, ResidentInput("李四", homes[1], "男", "1970-01-01",
+                                                                          relation="户主")),
+            "王芳1": residents.add_resident(session, staff_id, ResidentInput("王芳", homes[1], "女", "1972-02-02",
+                                                                           relation="配偶")),
+            "王芳2": residents.add_resident(session, staff_id, ResidentInput("王芳", far, "女", "1990-09-09",
+                                                                           relation="户主")),
+        }
+        for date in ("2026-03-06", "2026-11-20"):
+            activity = volunteer.add_activity(session, staff_id, ActivityInput(
+                f"清理绿化带（{date}）", "环境整治", date, "09:00", "11:30"))
+            volunteer.record_hours(session, staff_id, activity, people["张三明"], today=dt.date(2026, 11, 22))
+            volunteer.record_hours(session, staff_id, activity, people["王芳2"], today=dt.date(2026, 11, 22))
+    return people
+
+
+ZHANG_ID = "11010519560302001" + id_check_digit("11010519560302001")
+
+
+def certificate_args(data_dir: Path, *more: str) -> list[str]:
+    return ["--data-dir", str(data_dir), "report", "volunteer-certificate", "--period", "2026",
+            "--date", "2026-11-22", *more]
+
+
+def test_a_certificate_for_a_resident_named(data_dir: Path, volunteers: dict[str, int], tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(certificate_args(data_dir, "--resident", " 张三明 ")) == 0
+    default = tmp_path / "志愿服务时长证明-张三明-2026.pdf"
+    assert capsys.readouterr().out == f"已生成 {default}（1页）\n"
+    text = "".join(PdfReader(default).pages[0].extract_text().split())
+    assert "兹证明张三明（男）同志" in text and "累计服务时长5小时" in text and "13812341234" not in text
+    # by ID number (身份证号), which is not printed
+    assert main(certificate_args(data_dir, "--resident", ZHANG_ID.lower(), "--out", "by-id.pdf")) == 0
+    assert capsys.readouterr().out == f"已生成 {tmp_path / 'by-id.pdf'}（1页）\n"
+    assert ZHANG_ID not in PdfReader(tmp_path / "by-id.pdf").pages[0].extract_text()
+    # by number, for one of two residents of the same name, into a chosen file
+    assert main(certificate_args(data_dir, "--resident", str(volunteers["王芳2"]), "--out", "wang")) == 0
+    assert capsys.readouterr().out == f"已生成 {tmp_path / 'wang.pdf'}（1页）\n"
+    assert "兹证明王芳（女）同志，住本小区10栋1单元101" in "".join(
+        PdfReader(tmp_path / "wang.pdf").pages[0].extract_text().split())
+
+
+def test_a_certificate_for_a_date_range(data_dir: Path, volunteers: dict[str, int], tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = certificate_args(data_dir, "--resident", "张三明")
+    args[args.index("2026")] = "2026-01-01..2026-06-30"
+    assert main(args) == 0
+    out = tmp_path / "志愿服务时长证明-张三明-2026-01-01至2026-06-30.pdf"
+    assert capsys.readouterr().out == f"已生成 {out}（1页）\n"
+    assert "累计服务时长2.5小时" in "".join(PdfReader(out).pages[0].extract_text().split())
+
+
+def test_a_name_shared_by_several_residents_is_refused_with_their_addresses(
+        data_dir: Path, volunteers: dict[str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(certificate_args(data_dir, "--resident", "王芳")) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "有2位居民名叫“王芳”，请用 --resident 编号 指定其中一位："
+    assert lines[1:] == [f"  编号 {volunteers['王芳1']}　王芳　女　1972年生　3栋2单元502",
+                         f"  编号 {volunteers['王芳2']}　王芳　女　1990年生　10栋1单元101"]
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+@pytest.mark.parametrize(("more", "message"), [
+    ((), "开具志愿服务时长证明需要用 --resident 指定居民（姓名或编号），例如 --resident 张三明"),
+    (("--resident", ""), "需要用 --resident 指定居民"),
+    (("--resident", "赵六"), "没有名叫“赵六”的居民"),
+    (("--resident", "9999"), "没有编号为 9999 的居民"),
+    (("--resident", "11010519700101001" + id_check_digit("11010519700101001")), "没有这个身份证号的居民"),
+    (("--resident", "110105195603020010"), "身份证号不对"),
+    (("--resident", "李四"), "这段时间内没有志愿服务记录，无法开具证明"),
+    (("--resident", "张三明", "--building", "3"), "不用 --building"),
+    (("--resident", "张三明", "--date", "2026-02-30"), "开具日期不对"),
+])
+def test_certificate_refusals_are_messages(data_dir: Path, volunteers: dict[str, int], tmp_path: Path,
+                                           more: tuple[str, ...], message: str, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(certificate_args(data_dir, *more)) == 1
+    assert message in capsys.readouterr().out
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["volunteer-certificate", "--resident", "张三明", "--period", "2026-13"], "期间格式不对"),
+    (["volunteer-certificate", "--resident", "张三明"], "请用 --period 指定期间（按年：2026，或日期范围"),
+    (["points-monthly", "--period", "2026-11", "--resident", "张三明"], "月度积分公示不是开给某一位居民的，不用 --resident"),
+])
+def test_certificate_options_are_checked(data_dir: Path, volunteers: dict[str, int], tmp_path: Path,
+                                         args: list[str], message: str, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["--data-dir", str(data_dir), "report", *args]) == 1
+    assert message in capsys.readouterr().out
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_a_certificate_as_a_real_command(data_dir: Path, volunteers: dict[str, int], tmp_path: Path) -> None:
+    out = tmp_path / "证明.pdf"
+    result = run_program(tmp_path, "report", "volunteer-certificate", "--resident", "张三明", "--period", "2026",
+                         "--date", "2026-11-22", "--out", str(out), env_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"已生成 {out}（1页）" and out.exists()

@@ -26,20 +26,28 @@ def open_file(path: Path) -> None:
 
 
 def make_report(parent: QWidget | None, database: Database, name: str, period: str,
-                building_ids: list[int] | None = None, resident_id: int | None = None) -> Path | None:
-    """Ask for a file, write the notice ``name`` for ``period`` and open it. None when cancelled or refused."""
+                building_ids: list[int] | None = None, resident_id: int | None = None,
+                person: str = "") -> Path | None:
+    """Ask for a file, write the notice ``name`` for ``period`` and open it. None when cancelled or refused.
+
+    ``resident_id`` and ``person`` (the name, for the file's name) are for a personal certificate.
+    """
     from station import reports  # reportlab loads on the first notice, not at start-up
 
-    spec = reports.REPORTS[name]
-    chosen = ask_save_path(parent, f"{spec.title}-{period}.pdf")
+    try:
+        suggested = reports.default_file_name(name, period, person)
+    except ValidationError as error:
+        messages.warn(parent, error.message)
+        return None
+    chosen = ask_save_path(parent, suggested)
     if not chosen:
         return None
     target = Path(chosen) if chosen.lower().endswith(".pdf") else Path(chosen + ".pdf")
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         with database.read() as session:
-            extra = {} if resident_id is None else {"resident_id": resident_id}
-            written = reports.make(session, name, period, target, building_ids=building_ids, **extra)
+            written = reports.make(session, name, period, target, building_ids=building_ids,
+                                   resident_id=resident_id)
     except ValidationError as error:
         messages.warn(parent, error.message)
         return None

@@ -562,7 +562,8 @@ class HoursPage(Page):
 
     def print_certificate(self) -> None:
         if self.person.resident_id is not None:
-            make_report(self, self._db, CERTIFICATE, str(self.year.value()), resident_id=self.person.resident_id)
+            make_report(self, self._db, CERTIFICATE, str(self.year.value()), resident_id=self.person.resident_id,
+                        person=self.person.edit.text().strip())
 
 
 class VolunteerTab(QWidget):

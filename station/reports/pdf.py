@@ -1,4 +1,4 @@
-"""Shared building blocks of the printed notices: Chinese font, page frame, tables, privacy guard, safe writing."""
+"""Shared building blocks of the printed notices and certificates: Chinese font, page frame, tables, privacy guards, seal block, safe writing."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
+    KeepTogether,
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
@@ -144,6 +145,21 @@ def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+_DIGITS = "〇一二三四五六七八九"
+
+
+def _chinese_number(number: int) -> str:
+    """1..31 in words as dates write them: 10 -> 十, 22 -> 二十二."""
+    tens, ones = divmod(number, 10)
+    return ("" if tens == 0 else "十" if tens == 1 else _DIGITS[tens] + "十") + (_DIGITS[ones] if ones else "")
+
+
+def formal_date(day: dt.date) -> str:
+    """2026-11-22 -> 二〇二六年十一月二十二日, as certificates are dated."""
+    year = "".join(_DIGITS[int(digit)] for digit in str(day.year))
+    return f"{year}年{_chinese_number(day.month)}月{_chinese_number(day.day)}日"
+
+
 def objection_period(session: Session, today: dt.date) -> tuple[dt.date, dt.date]:
     """First and last day of a notice's objection period (公示期), starting ``today``."""
     days = int(settings.get(session, settings.OBJECTION_DAYS))
@@ -163,7 +179,7 @@ _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[0-9Xx]|\d{15})(?![0-9A-Za-z]
 
 
 class PrivateDataInNotice(ValidationError):
-    """A public notice was about to print a phone or ID number: a bug, stopped before writing."""
+    """A document was about to print a phone or ID number it must not show: stopped before writing."""
 
 
 def check_public_text(texts: Iterable[str]) -> None:
@@ -178,6 +194,33 @@ def check_public_text(texts: Iterable[str]) -> None:
         if kind:
             raise PrivateDataInNotice(
                 f"公示内容中出现了{kind}，为保护居民隐私已停止生成。这是程序的错误，请联系维护人员。")
+
+
+def _digits_joined(text: str) -> str:
+    """Text with the spaces and dashes inside numbers taken out: "138-1234 5678" -> "13812345678"."""
+    return re.sub(r"(?<=\d)[\s\-]+(?=\d)", "", unicodedata.normalize("NFKC", text)).upper()
+
+
+def check_withheld_values(title: str, texts: Iterable[str], withheld: Sequence[tuple[str, str]]) -> None:
+    """Refuse text that holds one of the given numbers (a person's own phone or ID number), however spaced.
+
+    Args:
+        title: the document's title, for the message.
+        texts: everything the document prints.
+        withheld: (kind, value) pairs, e.g. ("手机号码", "13812345678"); values under 7 characters are ignored.
+
+    Raises:
+        PrivateDataInNotice: naming the kind found (never the number itself).
+    """
+    wanted = [(kind, _digits_joined(value)) for kind, value in withheld if len(_digits_joined(value)) >= 7]
+    if not wanted:
+        return
+    for text in texts:
+        joined = _digits_joined(text)
+        for kind, value in wanted:
+            if value in joined:
+                raise PrivateDataInNotice(
+                    f"{title}中出现了居民的{kind}，为保护隐私已停止生成。请检查活动名称等内容中是否写了号码。")
 
 
 # ------------------------------------------------------------------ the page frame
@@ -268,6 +311,112 @@ class _NoticeCanvas(Canvas):  # type: ignore[misc]
         self.restoreState()
 
 
+class SealBlock(Flowable):  # type: ignore[misc]
+    """Issuer and date at the bottom right over a dashed round 盖章处 where the station stamps; 经办人 at the left.
+
+    The seal goes over the issuer's name and the date, as stamps in China do.
+    """
+
+    SEAL_TEXT = "盖章处"
+    HANDLER_TEXT = "经办人："
+    RADIUS = 20 * mm  # a station's round seal is 38-42 mm across
+    SIZE = 13.0
+
+    def __init__(self, issuer: str, date_text: str, font: str, handled_by: bool = True) -> None:
+        super().__init__()
+        self.issuer = issuer
+        self.date_text = date_text
+        self.font = font
+        self.handled_by = handled_by
+        self.width = 0.0
+        self.height = 2 * self.RADIUS + 14 * mm
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.height
+
+    def _issuer_size(self) -> float:
+        size = self.SIZE
+        while pdfmetrics.stringWidth(self.issuer, self.font, size) > self.width * 0.55 and size > 9:
+            size -= 0.5
+        return size
+
+    def draw(self) -> None:
+        canvas = self.canv
+        size = self._issuer_size()
+        half = max(pdfmetrics.stringWidth(self.issuer, self.font, size),
+                   pdfmetrics.stringWidth(self.date_text, self.font, self.SIZE)) / 2
+        centre_x = self.width - max(self.RADIUS + 6 * mm, half + 2 * mm)
+        centre_y = 7 * mm + self.RADIUS
+        issuer_y, date_y = centre_y - 3 * mm, centre_y - 12 * mm
+        canvas.saveState()
+        canvas.setStrokeColor(colors.HexColor("#9A9A9A"))
+        canvas.setFillColor(colors.HexColor("#9A9A9A"))
+        canvas.setLineWidth(0.8)
+        canvas.setDash(3, 2.5)
+        canvas.circle(centre_x, centre_y, self.RADIUS, stroke=1, fill=0)
+        canvas.setFont(self.font, 10.5)
+        canvas.drawCentredString(centre_x, centre_y + self.RADIUS * 0.45, self.SEAL_TEXT)
+        canvas.setFillColor(colors.black)
+        canvas.setFont(self.font, size)
+        canvas.drawCentredString(centre_x, issuer_y, self.issuer)
+        canvas.setFont(self.font, self.SIZE)
+        canvas.drawCentredString(centre_x, date_y, self.date_text)
+        if self.handled_by:
+            canvas.drawString(0, date_y, self.HANDLER_TEXT)
+            start = pdfmetrics.stringWidth(self.HANDLER_TEXT, self.font, self.SIZE)
+            canvas.setStrokeColor(colors.black)
+            canvas.setDash()
+            canvas.setLineWidth(0.6)
+            canvas.line(start + 1 * mm, date_y - 1.5, start + 38 * mm, date_y - 1.5)
+        canvas.restoreState()
+
+
+class _KeepEndWithTable(Flowable):  # type: ignore[misc]
+    """A table and what ends the document after it (a note, the seal block), which never stands alone on a page.
+
+    When the end does not fit below the table, the table leaves its last rows
+    (at least ``keep_rows``, the total row counted) for the next page, so the
+    seal comes after some of the content it certifies.
+    """
+
+    def __init__(self, table: Table, end: Sequence[Flowable], keep_rows: int = 3) -> None:
+        super().__init__()
+        self.table = table
+        self.end = list(end)
+        self.keep_rows = keep_rows
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        # Never drawn itself: claiming more than the room left makes the frame ask for a split.
+        return available_width, available_height + 1
+
+    def _end_height(self, width: float, height: float) -> float:
+        return float(sum(part.wrap(width, height)[1] + part.getSpaceBefore() + part.getSpaceAfter()
+                         for part in self.end))
+
+    def _postpone(self) -> list[Flowable]:
+        """Try the next page; if this is already the next page, give up keeping the end with the table."""
+        return [self.table, *self.end] if getattr(self, "_postponed", False) else []
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        table_height = self.table.wrap(available_width, available_height)[1]
+        if table_height + self._end_height(available_width, available_height) <= available_height:
+            return [self.table, *self.end]
+        heights: list[float] = self.table._rowHeights  # measured by wrap
+        fitting, used = 0, 0.0
+        for height in heights:
+            if used + height > available_height:
+                break
+            fitting, used = fitting + 1, used + height
+        rows_here = min(fitting, len(heights) - self.keep_rows)  # the last rows always go on with the end
+        if rows_here < 2:  # nothing but the header would be left here
+            return self._postpone()
+        parts = self.table.split(available_width, sum(heights[:rows_here]) + 0.5)
+        if len(parts) != 2:
+            return self._postpone()
+        return [parts[0], _KeepEndWithTable(parts[1], self.end, self.keep_rows)]
+
+
 @dataclass(frozen=True)
 class WrittenPdf:
     """A notice written to disk."""
@@ -299,10 +448,18 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
 
 
 class NoticeDocument:
-    """A printable A4 notice: build it from titles, paragraphs and tables, then write it once.
+    """A printable A4 notice or certificate: build it from titles, paragraphs and tables, then write it once.
 
     Every text goes through the helpers, so a public notice can be checked for
-    phone and ID numbers before anything is written.
+    phone and ID numbers before anything is written, and a personal document
+    for the numbers given to ``withhold``.
+
+    Args:
+        session: to read the station's name.
+        title: the document's title, also in every page header.
+        period: shown after the title in the page header ("" for none).
+        public: a notice for the notice board: no phone or ID number at all may be printed.
+        wide: landscape pages.
     """
 
     def __init__(self, session: Session, title: str, period: str, *, public: bool,
@@ -317,11 +474,17 @@ class NoticeDocument:
         self.styles = _styles(self.font.name)
         self.story: list[Flowable] = []
         self.texts: list[str] = [self.station, title, period]
+        self.withheld: list[tuple[str, str]] = []
 
     @property
     def width(self) -> float:
         """Width of the writing area in points."""
         return float(self.pagesize[0] - 2 * PAGE_MARGIN)
+
+    def withhold(self, kind: str, value: str | None) -> None:
+        """Refuse to write the document if ``value`` (e.g. the person's phone) appears anywhere in it."""
+        if value:
+            self.withheld.append((kind, value))
 
     def _text(self, text: str) -> str:
         self.texts.append(text)
@@ -361,8 +524,28 @@ class NoticeDocument:
     def spacer(self, height: float) -> None:
         self.story.append(Spacer(1, height))
 
+    def add(self, flowable: Flowable, texts: Iterable[str] = ()) -> None:
+        """Any reportlab flowable; ``texts`` are what it prints, for the privacy checks."""
+        self.texts.extend(texts)
+        self.story.append(flowable)
+
+    def seal_block(self, issuer: str, date_text: str, handled_by: bool = True) -> None:
+        """The end of a certificate: issuer and date at the bottom right over a round 盖章处, 经办人 at the left.
+
+        It never stands alone on a page: the last rows of the table before it
+        (or the last paragraph, without a table) go to the next page with it.
+        """
+        texts = [issuer, date_text, SealBlock.SEAL_TEXT] + ([SealBlock.HANDLER_TEXT] if handled_by else [])
+        self.add(SealBlock(issuer, date_text, self.font.name, handled_by), texts)
+        tables = [index for index, item in enumerate(self.story) if isinstance(item, Table)]
+        if tables:
+            self.story[tables[-1]:] = [_KeepEndWithTable(self.story[tables[-1]], self.story[tables[-1] + 1:])]
+        elif len(self.story) > 1:
+            self.story[-2:] = [KeepTogether(self.story[-2:])]
+
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
-              align: Sequence[str] | None = None, wrap: Sequence[int] = ()) -> None:
+              align: Sequence[str] | None = None, wrap: Sequence[int] = (),
+              total: Sequence[str] | None = None, total_span: int = 1) -> None:
         """A table with a header row repeated on every page, a grid and light shading on every other row.
 
         Args:
@@ -371,6 +554,8 @@ class NoticeDocument:
             widths: relative column widths, spread over the page width.
             align: "LEFT", "CENTER" or "RIGHT" per column (default all centred).
             wrap: columns whose text may wrap onto more lines.
+            total: a last row (合计), shaded like the header and framed above.
+            total_span: how many of the total row's first cells are merged for its label.
         """
         scale = self.width / sum(widths)
         col_widths = [w * scale for w in widths]
@@ -380,6 +565,9 @@ class NoticeDocument:
             self.texts.extend(row)
             cells.append([Paragraph(escape(text), self.styles["cell"]) if index in wrap else text
                           for index, text in enumerate(row)])
+        if total is not None:
+            self.texts.extend(total)
+            cells.append(list(total))
         commands: list[tuple[Any, ...]] = [
             ("FONT", (0, 0), (-1, -1), self.font.name, 10.5, 14),
             ("TEXTCOLOR", (0, 0), (-1, -1), colors.black),
@@ -394,6 +582,12 @@ class NoticeDocument:
         ]
         for index, where in enumerate(align or ()):
             commands.append(("ALIGN", (index, 1), (index, -1), where))
+        if total is not None:
+            commands += [("BACKGROUND", (0, -1), (-1, -1), HEADER_SHADE),
+                         ("LINEABOVE", (0, -1), (-1, -1), 0.9, colors.black),
+                         ("ALIGN", (0, -1), (total_span - 1, -1), "CENTER")]
+            if total_span > 1:
+                commands.append(("SPAN", (0, -1), (total_span - 1, -1)))
         table = Table(cells, colWidths=col_widths, repeatRows=1, style=TableStyle(commands), hAlign="CENTER")
         self.story.append(table)
 
@@ -406,6 +600,7 @@ class NoticeDocument:
         """
         if self.public:
             check_public_text(self.texts)
+        check_withheld_values(self.title_text, self.texts, self.withheld)
         started = time.perf_counter()
         out = Path(out)
         frame = _Frame(self.station, self.title_text, self.period, dt.datetime.now(), self.font.name)
@@ -415,7 +610,8 @@ class NoticeDocument:
             with open(temp, "xb") as handle:  # made with the user's usual permissions, unlike mkstemp
                 document = SimpleDocTemplate(
                     handle, pagesize=self.pagesize, leftMargin=PAGE_MARGIN, rightMargin=PAGE_MARGIN,
-                    topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN, title=f"{self.title_text} {self.period}",
+                    topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN,
+                    title=" ".join(part for part in (self.title_text, self.period) if part),
                     author=self.station, subject=self.title_text, creator=APP_TITLE, lang="zh-CN",
                     initialFontName=self.font.name, initialFontSize=10.5,
                 )

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from db.engine import Database
 from station import residents, volunteer
 from station.residents import ResidentInput
+from tests.test_reports import embedded_font_files
 from tests.ui.conftest import type_text
 from ui.volunteer_tab import VolunteerTab
 
@@ -146,3 +147,30 @@ def test_teams_and_members(qtbot, tab: VolunteerTab, known: dict[str, int]) -> N
     adding = tab.teams.add_member()
     adding.picker.choose(known["王秀英"])
     assert sorted(shown(tab.teams.members_table, 0)) == ["张三明", "王秀英"]
+
+
+def test_print_a_certificate(qtbot, tab: VolunteerTab, demo_database: Database, staff_id: int,  # type: ignore[no-untyped-def]
+                             known: dict[str, int], tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pypdf import PdfReader
+
+    today = dt.date.today()
+    with demo_database.write() as session:
+        for day, start, end in ((today.replace(day=1), "09:00", "11:30"), (today, "08:00", "10:30")):
+            activity = volunteer.add_activity(session, staff_id, volunteer.ActivityInput(
+                "清理绿化带白色垃圾", "环境整治", f"{day:%Y-%m-%d}", start, end))
+            volunteer.record_hours(session, staff_id, activity, known["张三明"])
+    opened: list[object] = []
+    monkeypatch.setattr("ui.reports.ask_save_path", lambda _parent, suggested: str(tmp_path / suggested))
+    monkeypatch.setattr("ui.reports.open_file", opened.append)
+    tab.show_page(tab.hours)
+    type_text(qtbot, tab.hours.person.edit, "张三明")
+    qtbot.keyClick(tab.hours.person.edit, Qt.Key.Key_Return)
+    assert shown(tab.hours.person_table, 12) == ["5"]
+    qtbot.mouseClick(tab.hours.certificate_button, Qt.MouseButton.LeftButton)
+    (path,) = opened
+    assert path.name == f"志愿服务时长证明-张三明-{today.year}.pdf"  # type: ignore[attr-defined]
+    reader = PdfReader(path)
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "志愿服务时长证明" in text and "张三明" in text and "清理绿化带白色垃圾" in text
+    assert "5" in text and "13812349876" not in text
+    assert "/FontFile2" in embedded_font_files(path)  # type: ignore[arg-type]
