@@ -18,6 +18,7 @@ from ui.points_tab import PointsTab
 from ui.residents_tab import ResidentsTab
 from ui.roster_dialogs import ExportDialog, RosterImportDialog, open_roster
 from ui.staff_dialogs import StaffDialog
+from ui.volunteer_dialogs import VolunteerSettingsDialog
 from ui.volunteer_tab import VolunteerTab
 
 PageType = TypeVar("PageType", bound=Page)
@@ -110,6 +111,9 @@ class MainWindow(QMainWindow):
         stars_action = QAction(icons.icon("fa5s.sliders-h"), "评星标准(&X)…", self)
         stars_action.triggered.connect(lambda: self._show_points_page(self.points.stars).edit_settings())
         settings_menu.addAction(stars_action)
+        volunteer_action = QAction(icons.icon("fa5s.clock"), "志愿时长换算与走访间隔(&V)…", self)
+        volunteer_action.triggered.connect(lambda: self.volunteer_settings())
+        settings_menu.addAction(volunteer_action)
 
         help_menu = self.menuBar().addMenu("帮助(&H)")
         about = QAction("关于(&A)", self)
@@ -126,6 +130,12 @@ class MainWindow(QMainWindow):
         resident_id = self.residents.selected_id() if self.tabs.currentWidget() is self.residents else None
         self.tabs.setCurrentWidget(self.points)
         return self.points.record(resident_id)
+
+    def volunteer_settings(self) -> VolunteerSettingsDialog:
+        dialog = VolunteerSettingsDialog(self._db, self.staff_id, self)
+        dialog.accepted.connect(self.volunteer.records_changed)
+        dialog.open()
+        return dialog
 
     def open_staff(self) -> StaffDialog:
         dialog = StaffDialog(self._db, self.staff_id, self)

@@ -10,20 +10,24 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from db.engine import Database
-from station import volunteer
+from station import settings, volunteer
 from station.errors import ValidationError
 from station.volunteer import ActivityInput
+from station.vocab import CARE_TAGS
 from ui import icons
 from ui.forms import FieldForm, hint_label
 from ui.pickers import PersonPicker
@@ -296,3 +300,73 @@ class PersonDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(460, 280)
+
+
+class VolunteerSettingsDialog(QDialog):
+    """志愿积分设置: points per hour, rounding, the cap per activity, how often each care group is visited."""
+
+    def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = database
+        self._staff_id = staff_id
+        self.setWindowTitle("志愿时长设置")
+        with database.read() as session:
+            rate = settings.get(session, settings.POINTS_PER_HOUR)
+            rounding = settings.get(session, settings.ROUNDING)
+            cap = settings.get(session, settings.ACTIVITY_CAP)
+            visits = settings.get(session, settings.VISIT_DAYS)
+        self.rate = QDoubleSpinBox()
+        self.rate.setObjectName("rate")
+        self.rate.setRange(0.5, 20)
+        self.rate.setSingleStep(0.5)
+        self.rate.setDecimals(1)
+        self.rate.setValue(float(rate))
+        self.rate.setSuffix(" 分/小时")
+        self.rounding = QComboBox()
+        self.rounding.setObjectName("rounding")
+        for key, label in settings.ROUNDINGS.items():
+            self.rounding.addItem(label, key)
+        self.rounding.setCurrentIndex(max(0, self.rounding.findData(rounding)))
+        self.cap = QSpinBox()
+        self.cap.setObjectName("cap")
+        self.cap.setRange(1, 100)
+        self.cap.setValue(int(cap))
+        self.cap.setSuffix(" 分")
+        form = QFormLayout()
+        form.addRow("每小时积分：", self.rate)
+        form.addRow("不足1分时：", self.rounding)
+        form.addRow("每次活动每人最多：", self.cap)
+        self.visits: dict[str, QSpinBox] = {}
+        for tag in CARE_TAGS:
+            days = QSpinBox()
+            days.setRange(0, 365)
+            days.setSpecialValueText("不走访")
+            days.setValue(int(visits.get(tag, 0)))
+            days.setSuffix(" 天一次")
+            self.visits[tag] = days
+            form.addRow(f"走访{tag}：", days)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c0392b;")
+        self.error.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint_label("已记的积分不变；新的换算只用于以后的签退和补录。"))
+        layout.addWidget(self.error)
+        layout.addWidget(_buttons(self, "保存", self.save))
+
+    def save(self) -> None:
+        rate = self.rate.value()
+        values = {
+            settings.POINTS_PER_HOUR: int(rate) if rate.is_integer() else rate,
+            settings.ROUNDING: self.rounding.currentData(),
+            settings.ACTIVITY_CAP: self.cap.value(),
+            settings.VISIT_DAYS: {tag: box.value() for tag, box in self.visits.items() if box.value()},
+        }
+        try:
+            with self._db.write() as session:
+                for key, value in values.items():
+                    settings.put(session, self._staff_id, key, value)
+        except ValidationError as error:
+            self.error.setText(error.message)
+            return
+        self.accept()

@@ -174,3 +174,20 @@ def test_print_a_certificate(qtbot, tab: VolunteerTab, demo_database: Database, 
     assert "志愿服务时长证明" in text and "张三明" in text and "清理绿化带白色垃圾" in text
     assert "5" in text and "13812349876" not in text
     assert "/FontFile2" in embedded_font_files(path)  # type: ignore[arg-type]
+
+
+def test_the_volunteer_settings_dialog(qtbot, window, demo_database: Database) -> None:  # type: ignore[no-untyped-def]
+    from station import settings
+
+    dialog = window.volunteer_settings()
+    dialog.rate.setValue(2)
+    dialog.rounding.setCurrentIndex(dialog.rounding.findData("nearest"))
+    dialog.visits["独居老人"].setValue(10)
+    dialog.visits["困境儿童"].setValue(0)
+    qtbot.mouseClick(dialog.findChild(type(window.volunteer.activities.new_button), "ok"), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    with demo_database.read() as session:
+        assert settings.get(session, settings.POINTS_PER_HOUR) == 2
+        assert settings.get(session, settings.ROUNDING) == "nearest"
+        visits = settings.get(session, settings.VISIT_DAYS)
+    assert visits["独居老人"] == 10 and "困境儿童" not in visits
