@@ -244,7 +244,8 @@ def generate(session: Session, staff_id: int, size: DemoSize = DemoSize(), seed:
             if moved_out < row["moved_in_on"]:
                 row["moved_in_on"] = max(row["birth_date"], moved_out - dt.timedelta(days=365))
 
-    session.execute(insert(Resident), residents)
+    # render_nulls: one executemany, rather than one statement per pattern of empty fields.
+    session.execute(insert(Resident).execution_options(render_nulls=True), residents)
 
     # 党员联户: party members look after households of their own building.
     party_by_building: dict[str, list[int]] = {}
@@ -271,8 +272,15 @@ DEMO_STAFF = "值班员"
 
 
 def load_demo(session: Session, size: DemoSize = DemoSize(), today: dt.date | None = None) -> tuple[int, int]:
-    """Set up the demo station (when not set up yet), fill the demo compound and give it a year of points."""
+    """Set up the demo station (when not set up yet), fill the demo compound and give it a year of
+    volunteering and points.
+
+    The order is the one a real year keeps: the hours of volunteering earn pending entries first,
+    then the other entries are made, everything past is reviewed, the months are closed and the
+    half-year rated; last, a few hours are corrected in the open month.
+    """
     from station.demo_points import generate_points
+    from station.demo_volunteer import generate_corrections, generate_volunteering
 
     today = today or dt.date.today()
     acting = onboarding.acting_staff(session)
@@ -283,5 +291,7 @@ def load_demo(session: Session, size: DemoSize = DemoSize(), today: dt.date | No
     made = generate(session, staff_id, size, today=today)
     if session.scalar(select(PointItem.id).limit(1)) is None:
         points.load_default_catalogue(session, staff_id)
+    generate_volunteering(session, staff_id, today)
     generate_points(session, staff_id, today)
+    generate_corrections(session, staff_id, today)
     return made

@@ -10,20 +10,22 @@ import datetime as dt
 import random
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import PointEntry, PointItem, PointReview, Resident, StarPeriod
-from station import audit, points, staff
+from station import audit, points, staff, volunteer
+from station.errors import ValidationError
 from station.vocab import AUDITOR, CLERK, HEAD
 
 DEMO_CLERK = "王秀兰"
 DEMO_AUDITORS = ("李建国", "赵敏")
 REJECT_REASONS = ("无活动签到记录", "同一事项重复登记", "不属于积分细则范围")
+HOURS_REJECT_REASONS = ("签到名单与活动照片不符", "当天已按“参加每周五大扫除”记分，不重复记")
 REVERSE_REASONS = ("记错了人，应记在同户家属名下", "活动当天未到场，核实后冲正")
 
 
-def _demo_accounts(session: Session, admin_id: int) -> tuple[list[int], list[int]]:
+def demo_accounts(session: Session, admin_id: int) -> tuple[list[int], list[int]]:
     """(recorders, auditors): the admin and a desk clerk record; two auditors review."""
     names = {account.name: account.id for account in staff.accounts(session)}
     clerk = names.get(DEMO_CLERK) or staff.add(session, admin_id, DEMO_CLERK, CLERK)
@@ -36,16 +38,52 @@ def _copy(entry: dict[str, Any]) -> dict[str, Any]:
     return {key: entry[key] for key in ("resident_id", "household_id", "points", "deed_date")}
 
 
+def _caps_used(session: Session) -> dict[tuple[int, int, str], int]:
+    """Points already in the ledger per (resident, or minus the household), item and month: the caps hold
+    across what was recorded before (pending or approved; rejected ones free their room)."""
+    rows = session.execute(
+        select(PointEntry.resident_id, PointEntry.household_id, PointEntry.item_id,
+               func.substr(PointEntry.deed_date, 1, 7), func.sum(func.abs(PointEntry.points)))
+        .outerjoin(PointReview, PointReview.entry_id == PointEntry.id)
+        .where(PointEntry.kind == "deed", or_(PointReview.decision.is_(None), PointReview.decision != "rejected"))
+        .group_by(PointEntry.resident_id, PointEntry.household_id, PointEntry.item_id,
+                  func.substr(PointEntry.deed_date, 1, 7)))
+    used: dict[tuple[int, int, str], int] = {}
+    for resident_id, household_id, item_id, month, total in rows:
+        key = (-household_id if resident_id is None else resident_id, item_id, month)
+        used[key] = used.get(key, 0) + int(total)
+    return used
+
+
+def _waiting(session: Session) -> list[dict[str, Any]]:
+    """Every entry without a decision, oldest first."""
+    rows = session.execute(
+        select(PointEntry.id, PointEntry.resident_id, PointEntry.household_id, PointEntry.points,
+               PointEntry.deed_date, PointEntry.recorded_by, PointEntry.recorded_at, PointEntry.note)
+        .outerjoin(PointReview, PointReview.entry_id == PointEntry.id)
+        .where(PointReview.id.is_(None)).order_by(PointEntry.id))
+    return [dict(row._mapping) for row in rows]
+
+
 def generate_points(session: Session, admin_id: int, today: dt.date, seed: int = 2026) -> int:
     """Twelve months of entries up to ``today``: past months reviewed and closed, this month partly
-    pending, the latest ended half-year rated. Returns the number of entries made."""
+    pending, the latest ended half-year rated. Returns the number of entries made.
+
+    Entries already in the ledger (the volunteer year's hours) count against the caps and are
+    reviewed with the rest, by an auditor who did not record them.
+    """
     rng = random.Random(seed)
     now = min(dt.datetime.now().replace(microsecond=0), dt.datetime.combine(today, dt.time(23, 59)))
-    recorders, auditors = _demo_accounts(session, admin_id)
+    recorders, auditors = demo_accounts(session, admin_id)
     items = session.scalars(select(PointItem).where(PointItem.active.is_(True))).all()
     base = next(i for i in items if i.category == "基础积分")
     honours = [i for i in items if "最美" in i.name]
-    awards = [i for i in items if i.points > 0 and i is not base and i not in honours]
+    # Hours of volunteering earn their points from attendance (demo_volunteer), never at random.
+    try:
+        hourly: PointItem | None = volunteer.volunteer_item(session)
+    except ValidationError:
+        hourly = None
+    awards = [i for i in items if i.points > 0 and i is not base and i not in honours and i is not hourly]
     deductions = [i for i in items if i.points < 0]
     people = session.execute(
         select(Resident.id, Resident.household_id, Resident.relation, Resident.moved_out_on, Resident.birth_date,
@@ -62,7 +100,7 @@ def generate_points(session: Session, admin_id: int, today: dt.date, seed: int =
     current = points.month_of(today)
     next_id = int(session.scalar(select(func.max(PointEntry.id))) or 0) + 1
     entries: list[dict[str, Any]] = []
-    used: dict[tuple[int, int, str], int] = {}
+    used = _caps_used(session)
 
     def add(resident: Any, item: PointItem, day: dt.date, note: str = "") -> dict[str, Any] | None:
         nonlocal next_id
@@ -99,24 +137,27 @@ def generate_points(session: Session, admin_id: int, today: dt.date, seed: int =
             for person in sorted(adults, key=lambda p: -zeal[p.id])[:3]:
                 add(person, honours[0], last, "年度评选")
     if entries:
-        session.execute(insert(PointEntry), entries)
+        session.execute(insert(PointEntry).execution_options(render_nulls=True), entries)
 
-    # Reviews: earlier months all decided, this month about a third still waiting.
+    # Reviews of every entry waiting (these and any recorded before, such as the hours of volunteering):
+    # earlier months all decided, this month about a third still waiting.
+    own = {row["id"]: row for row in entries}
     reviews: list[dict[str, Any]] = []
     approved: list[dict[str, Any]] = []
-    for row in entries:
+    for row in _waiting(session):
         in_current = points.month_of(row["deed_date"]) == current
         if in_current and rng.random() < 0.65:
             continue
         reviewer = rng.choice([a for a in auditors if a != row["recorded_by"]])
         rejected = rng.random() < 0.02
+        reasons = HOURS_REJECT_REASONS if row["note"].startswith("志愿服务：") else REJECT_REASONS
         reviewed_at = min(row["recorded_at"] + dt.timedelta(days=rng.randrange(1, 4)), now)
         reviews.append({"entry_id": row["id"], "decision": "rejected" if rejected else "approved",
-                        "reason": rng.choice(REJECT_REASONS) if rejected else "", "reviewed_by": reviewer,
+                        "reason": rng.choice(reasons) if rejected else "", "reviewed_by": reviewer,
                         "reviewed_at": reviewed_at,
                         **_copy(row)})
-        if not rejected and not in_current:
-            approved.append(row)
+        if not rejected and not in_current and row["id"] in own:
+            approved.append(own[row["id"]])
 
     # A few approved entries were wrong and are reversed in a later month (reversals approved too).
     reversals = []
@@ -135,9 +176,9 @@ def generate_points(session: Session, admin_id: int, today: dt.date, seed: int =
                             "reviewed_by": reviewer, "reviewed_at": reversal["recorded_at"] + dt.timedelta(days=1),
                             **_copy(reversal)})
     if reversals:
-        session.execute(insert(PointEntry), reversals)
+        session.execute(insert(PointEntry).execution_options(render_nulls=True), reversals)
     if reviews:
-        session.execute(insert(PointReview), reviews)
+        session.execute(insert(PointReview).execution_options(render_nulls=True), reviews)
 
     # Every finished month is closed by an auditor, then the latest ended half-year is rated.
     for month in months:
