@@ -38,7 +38,7 @@ def make_table(model: SimpleTableModel, name: str, multi: bool = False) -> QTabl
     table.setWordWrap(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setResizeContentsPrecision(200)  # size columns to the first rows, not to thousands
+    header.setResizeContentsPrecision(100)  # size columns to the first rows, not to thousands
     header.setStretchLastSection(True)
     return table
 

@@ -53,6 +53,12 @@ class ActivitiesPage(Page):
         self.when.addItem("即将开始和进行中", True)
         self.when.addItem("已结束", False)
         self.when.currentIndexChanged.connect(lambda _i: self.reload())
+        self.which = QComboBox()
+        self.which.setObjectName("which")
+        self.which.addItem("活动（不含走访）", False)
+        self.which.addItem("关爱走访", True)
+        self.which.addItem("全部", None)
+        self.which.currentIndexChanged.connect(lambda _i: self.reload())
         self.search = QLineEdit()
         self.search.setObjectName("activity_search")
         self.search.setClearButtonEnabled(True)
@@ -103,6 +109,7 @@ class ActivitiesPage(Page):
         left_layout.setContentsMargins(0, 0, 0, 0)
         filters = QHBoxLayout()
         filters.addWidget(self.when)
+        filters.addWidget(self.which)
         filters.addWidget(self.search, 1)
         left_layout.addLayout(filters)
         left_layout.addWidget(toolbar(self.new_button, self.edit_button, self.copy_button, self.cancel_button))
@@ -131,7 +138,8 @@ class ActivitiesPage(Page):
         current = self.selected()
         with self._db.read() as session:
             self._activities = volunteer.activities(session, upcoming=bool(self.when.currentData()),
-                                                    text=self.search.text(), limit=2000)
+                                                    text=self.search.text(), limit=2000,
+                                                    visits=self.which.currentData())
         self.model.set_rows([
             (a.when, a.title + ("（已取消）" if a.cancelled else ""), a.kind, a.place, a.team,
              a.planned or "", a.people, hours_text(a.minutes)) for a in self._activities
@@ -162,8 +170,10 @@ class ActivitiesPage(Page):
         self.changed.emit()
         self.reload()
         if activity_id is not None and not self.select_activity(activity_id):
-            self.when.setCurrentIndex(1 - self.when.currentIndex())  # it is in the other list
-            self.select_activity(activity_id)
+            self.which.setCurrentIndex(self.which.findData(None))  # it is in another list
+            if not self.select_activity(activity_id):
+                self.when.setCurrentIndex(1 - self.when.currentIndex())
+                self.select_activity(activity_id)
 
     def edit(self) -> ActivityDialog | None:
         row = self.selected()

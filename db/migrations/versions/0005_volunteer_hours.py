@@ -91,6 +91,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('attendances', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attendances_resident_id'), ['resident_id'], unique=False)
+        batch_op.create_index('ix_attendances_activity_figures', ['activity_id', 'withdrawn', 'resident_id', 'minutes'], unique=False)
     for table in NO_DELETE:
         op.execute(
             f"CREATE TRIGGER IF NOT EXISTS no_delete_{table} BEFORE DELETE ON {table} "
@@ -102,6 +103,7 @@ def downgrade() -> None:
     for table in NO_DELETE:
         op.execute(f"DROP TRIGGER IF EXISTS no_delete_{table}")
     with op.batch_alter_table('attendances', schema=None) as batch_op:
+        batch_op.drop_index('ix_attendances_activity_figures')
         batch_op.drop_index(batch_op.f('ix_attendances_resident_id'))
 
     op.drop_table('attendances')
