@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,6 +24,8 @@ from station.errors import ValidationError
 from ui import icons, messages
 from ui.forms import hint_label
 from ui.table_models import SimpleTableModel
+
+Row = TypeVar("Row")
 
 
 def make_table(model: SimpleTableModel, name: str, multi: bool = False) -> QTableView:
@@ -45,6 +48,15 @@ def make_table(model: SimpleTableModel, name: str, multi: bool = False) -> QTabl
 
 def selected_rows(table: QTableView) -> list[int]:
     return sorted(index.row() for index in table.selectionModel().selectedRows())
+
+
+def select_where(table: QTableView, rows: Sequence[Row], wanted: Callable[[Row], bool]) -> bool:
+    """Select the first row for which ``wanted`` holds; False when none does."""
+    for n, row in enumerate(rows):
+        if wanted(row):
+            table.selectRow(n)
+            return True
+    return False
 
 
 def make_button(icon: str, text: str, name: str) -> QPushButton:

@@ -38,7 +38,7 @@ from ui.points_dialogs import (
 from ui.forms import hint_label
 from ui.reports import make_report
 from ui.staff_dialogs import StaffDialog
-from ui.pages import Page, make_button, make_table, selected_rows
+from ui.pages import Page, make_button, make_table, select_where, selected_rows
 from ui.table_models import SimpleTableModel
 
 MONTHLY_NOTICE = "points-monthly"
@@ -140,11 +140,7 @@ class LedgerPage(Page):
         return self._rows[rows[0]] if rows else None
 
     def select_entry(self, entry_id: int) -> bool:
-        for n, row in enumerate(self._rows):
-            if row.id == entry_id:
-                self.table.selectRow(n)
-                return True
-        return False
+        return select_where(self.table, self._rows, lambda row: row.id == entry_id)
 
     def _update_buttons(self) -> None:
         row = self.selected()

@@ -43,6 +43,27 @@ def _buttons(dialog: QDialog, ok_text: str, save: Callable[[], None]) -> QDialog
     return buttons
 
 
+class WhenFields:
+    """A day and a start and end time on one line of a form, each with its own error line."""
+
+    def __init__(self, form: FieldForm, label: str, start: str, end: str) -> None:
+        self.date = QLineEdit(f"{dt.date.today():%Y-%m-%d}")
+        self.date.setObjectName("date")
+        self.start = QLineEdit(start)
+        self.start.setObjectName("start")
+        self.end = QLineEdit(end)
+        self.end.setObjectName("end")
+        line = QHBoxLayout()
+        line.addWidget(self.date, 2)
+        line.addWidget(QLabel("从"))
+        line.addWidget(self.start, 1)
+        line.addWidget(QLabel("到"))
+        line.addWidget(self.end, 1)
+        form.add_field("date", label, layout=line)
+        form.add_field("start", "", None)
+        form.add_field("end", "", None)
+
+
 class ActivityDialog(QDialog):
     """新建/修改活动: title, kind, day and times (an end before the start is the next day), place, team."""
 
@@ -63,12 +84,6 @@ class ActivityDialog(QDialog):
         self.kind.setObjectName("kind")
         self.kind.setEditable(True)
         self.kind.addItems(volunteer.KINDS)
-        self.date = QLineEdit(f"{dt.date.today():%Y-%m-%d}")
-        self.date.setObjectName("date")
-        self.start = QLineEdit("09:00")
-        self.start.setObjectName("start")
-        self.end = QLineEdit("11:00")
-        self.end.setObjectName("end")
         self.place = QLineEdit()
         self.place.setPlaceholderText("例如 小区中心花园、党群服务站")
         self.organiser = QLineEdit()
@@ -83,18 +98,11 @@ class ActivityDialog(QDialog):
         self.cap.setObjectName("points_cap")
         self.cap.setPlaceholderText("留空按设置（每次活动最多4分）")
         self.description = QLineEdit()
-        times = QHBoxLayout()
-        times.addWidget(self.date, 2)
-        times.addWidget(QLabel("从"))
-        times.addWidget(self.start, 1)
-        times.addWidget(QLabel("到"))
-        times.addWidget(self.end, 1)
         self.form = FieldForm()
         self.form.add_field("title", "活动名称：", self.title)
         self.form.add_field("kind", "类别：", self.kind)
-        self.form.add_field("date", "日期和时间：", layout=times)
-        self.form.add_field("start", "", None)
-        self.form.add_field("end", "", None)
+        when = WhenFields(self.form, "日期和时间：", "09:00", "11:00")
+        self.date, self.start, self.end = when.date, when.start, when.end
         self.form.add_field("place", "地点：", self.place)
         self.form.add_field("organiser", "组织者：", self.organiser)
         self.form.add_field("team", "服务队：", self.team)
@@ -186,12 +194,6 @@ class VisitDialog(QDialog):
         self._staff_id = staff_id
         self._visited = visited_id
         self.setWindowTitle(f"登记走访：{visited_name}")
-        self.date = QLineEdit(f"{dt.date.today():%Y-%m-%d}")
-        self.date.setObjectName("date")
-        self.start = QLineEdit("15:00")
-        self.start.setObjectName("start")
-        self.end = QLineEdit("16:00")
-        self.end.setObjectName("end")
         self.note = QLineEdit()
         self.note.setObjectName("note")
         self.note.setPlaceholderText("例如 送米面油、测血压、了解近况")
@@ -203,16 +205,9 @@ class VisitDialog(QDialog):
         remove = QPushButton(icons.icon("fa5s.times"), "移除所选走访人")
         remove.clicked.connect(lambda: [self.visitors.takeItem(self.visitors.row(i))
                                         for i in self.visitors.selectedItems()])
-        times = QHBoxLayout()
-        times.addWidget(self.date, 2)
-        times.addWidget(QLabel("从"))
-        times.addWidget(self.start, 1)
-        times.addWidget(QLabel("到"))
-        times.addWidget(self.end, 1)
         self.form = FieldForm()
-        self.form.add_field("date", "走访时间：", layout=times)
-        self.form.add_field("start", "", None)
-        self.form.add_field("end", "", None)
+        when = WhenFields(self.form, "走访时间：", "15:00", "16:00")
+        self.date, self.start, self.end = when.date, when.start, when.end
         self.form.add_field("visitors", "走访人：", self.picker)
         self.form.addRow("", self.visitors)
         self.form.addRow("", remove)

@@ -25,7 +25,7 @@ from ui import icons, messages
 from ui.forms import hint_label
 from ui.pickers import PersonPicker
 from ui.points_dialogs import ReasonDialog
-from ui.pages import Page, make_button, make_table, selected_rows, toolbar
+from ui.pages import Page, make_button, make_table, select_where, selected_rows, toolbar
 from ui.reports import make_report
 from ui.resident_dialogs import ResidentDialog
 from ui.table_models import SimpleTableModel
@@ -154,11 +154,7 @@ class ActivitiesPage(Page):
         return self._activities[rows[0]] if rows else None
 
     def select_activity(self, activity_id: int) -> bool:
-        for n, row in enumerate(self._activities):
-            if row.id == activity_id:
-                self.table.selectRow(n)
-                return True
-        return False
+        return select_where(self.table, self._activities, lambda row: row.id == activity_id)
 
     def add(self) -> ActivityDialog:
         dialog = ActivityDialog(self._db, self._staff_id, None, self)
@@ -440,9 +436,7 @@ class TeamsPage(Page):
         self.model.set_rows([(t.name, t.leader, t.members, t.note) for t in self._teams], [t.id for t in self._teams],
                             grey=[n for n, t in enumerate(self._teams) if not t.active])
         if current is not None:
-            for n, team in enumerate(self._teams):
-                if team.id == current.id:
-                    self.table.selectRow(n)
+            select_where(self.table, self._teams, lambda team: team.id == current.id)
         self._show_members()
         self.stale = False
 
