@@ -585,7 +585,8 @@ class Replica:
                 attendance = rows[service.resident_id]
                 out = service.signed_out.replace(second=0, microsecond=0)
                 attendance["signed_out_at"] = out
-                attendance["minutes"] = min(volunteer.minutes_between(attendance["signed_in_at"], out), 16 * 60)
+                attendance["minutes"] = volunteer.minutes_between(max(attendance["signed_in_at"], plan.starts_at),
+                                                                  min(out, plan.ends_at))
                 attendance["entry_id"] = self._award(row, attendance, staff, service.signed_out)
                 self.audits.append(_audit_row(service.signed_out, staff, "sign_out", "attendance", attendance["id"],
                                               f"签退：{row['title']}，{volunteer.hours_text(attendance['minutes'])}小时"))
@@ -766,7 +767,7 @@ def generate_corrections(session: Session, admin_id: int, today: dt.date, seed: 
         .order_by(Attendance.id)).all()
     done = 0
     for attendance_id in rng.sample(list(approved), min(2, len(approved))):
-        volunteer.adjust_hours(session, clerk, attendance_id, "3", "巡逻延长到22:00，补记1小时", today)
+        volunteer.adjust_hours(session, clerk, attendance_id, "1.5", "中途有事提前离开，按实际时长更正", today)
         done += 1
     this_month = session.scalars(
         select(Attendance.id).join(Activity, Activity.id == Attendance.activity_id)

@@ -42,6 +42,8 @@ CARE_VISIT = "关爱走访"
 VOLUNTEER_CATEGORY = "志愿服务"
 
 _TIME = re.compile(r"(\d{1,2})[:：.](\d{2})")
+_HOURS = re.compile(r"\d{1,2}(\.\d{1,2})?")
+EARLY_SIGN_IN = dt.timedelta(hours=2)  # people may sign in this long before an activity starts
 
 
 # ------------------------------------------------------------------ hours and points
@@ -89,24 +91,32 @@ def parse_hours(text: str) -> int:
     """Hours typed as 2, 2.5 or 1:30 -> minutes."""
     value = clean(text)
     found = _TIME.fullmatch(value)
-    try:
-        minutes = int(found.group(1)) * 60 + int(found.group(2)) if found else round(float(value) * 60)
-    except ValueError:
-        raise ValidationError({"hours": "时长请填小时数，例如 2 或 2.5"}) from None
+    if found:
+        minutes = int(found.group(1)) * 60 + int(found.group(2))
+    elif _HOURS.fullmatch(value):
+        minutes = round(float(value) * 60)
+    else:
+        raise ValidationError({"hours": "时长请填小时数，例如 2 或 2.5"})
     if not 0 < minutes <= 24 * 60:
         raise ValidationError({"hours": "时长应大于0，不超过24小时"})
     return minutes
 
 
 def volunteer_item(session: Session) -> PointItem:
-    """The catalogue item hours are recorded under: 志愿服务's per-hour item (or its first item)."""
-    items = session.scalars(
+    """The catalogue item hours are recorded under: 志愿服务's per-hour item (its name says 小时).
+
+    The points per hour come from the settings (设置 → 志愿时长换算), not from the item's own value;
+    the item's monthly cap holds.
+    """
+    item = session.scalar(
         select(PointItem).where(PointItem.category == VOLUNTEER_CATEGORY, PointItem.active.is_(True),
-                                PointItem.points > 0).order_by(PointItem.sort_key, PointItem.id)
-    ).all()
-    if not items:
-        raise ValidationError("积分细则中没有在用的“志愿服务”项目：请先在积分细则中添加，志愿时长才能换算积分")
-    return next((item for item in items if "小时" in item.name), items[0])
+                                PointItem.points > 0, PointItem.name.like("%小时%"))
+        .order_by(PointItem.sort_key, PointItem.id).limit(1)
+    )
+    if item is None:
+        raise ValidationError("积分细则中没有在用的“志愿服务（每小时）”项目：请在积分细则中启用或添加（类别“志愿服务”，"
+                              "名称含“小时”），志愿时长才能换算积分")
+    return item
 
 
 # ------------------------------------------------------------------ teams (志愿服务队)
@@ -294,6 +304,8 @@ def _check_activity(session: Session, data: ActivityInput) -> CleanActivity:
     if errors:
         raise ValidationError(errors)
     assert day is not None and start is not None and end is not None
+    if start == end:
+        raise ValidationError({"end": "结束时间与开始时间相同"})
     starts_at, ends_at = span(day, start, end)
     if ends_at - starts_at > dt.timedelta(hours=16):
         raise ValidationError({"end": "一次活动不超过16小时，请检查开始和结束时间"})
@@ -341,12 +353,15 @@ def update_activity(session: Session, staff_id: int, activity_id: int, data: Act
     audit.record(session, staff_id, "update", "activity", activity_id, f"修改活动：{activity.title}",
                  before=before, after=after)
     new_minutes = minutes_between(activity.starts_at, activity.ends_at)
+    moved = before["starts_at"].date() != activity.starts_at.date()  # type: ignore[attr-defined]
     for attendance in _attending(session, activity_id):
         from_times = attendance.signed_out_at is None and not attendance.adjust_reason
         if from_times and attendance.minutes == old_minutes and new_minutes != old_minutes:
             _recount(session, staff_id, attendance, activity, new_minutes, "活动时间修改", today)
-        elif before["points_cap"] != after["points_cap"] and attendance.minutes:
-            _recount(session, staff_id, attendance, activity, attendance.minutes, "活动积分上限修改", today)
+        elif attendance.minutes and (moved or before["points_cap"] != after["points_cap"]):
+            # Points are dated on the activity's day and capped by it: re-record them.
+            _recount(session, staff_id, attendance, activity, min(attendance.minutes, new_minutes),
+                     "活动日期或积分上限修改", today)
 
 
 def cancel_activity(session: Session, staff_id: int, activity_id: int, reason: str,
@@ -369,6 +384,16 @@ def copy_forward(session: Session, staff_id: int, activity_id: int, weeks: int =
     activity = _get_activity(session, activity_id)
     if not 1 <= times <= 52 or not 1 <= weeks <= 52:
         raise ValidationError("复制次数和间隔周数应在1至52之间")
+    if activity.visited_id is not None:
+        raise ValidationError("关爱走访不能复制：每次走访请在“关爱走访”中登记")
+    if activity.cancelled:
+        raise ValidationError("这个活动已经取消了，不能复制")
+    for n in range(1, times + 1):
+        shift = dt.timedelta(weeks=weeks * n)
+        if session.scalar(select(Activity.id).where(Activity.title == activity.title,
+                                                    Activity.starts_at == activity.starts_at + shift,
+                                                    Activity.cancelled.is_(False))):
+            raise ValidationError(f"{activity.starts_at + shift:%Y-%m-%d}已经有“{activity.title}”了")
     made = []
     for n in range(1, times + 1):
         shift = dt.timedelta(weeks=weeks * n)
@@ -466,8 +491,13 @@ def sign_in(session: Session, staff_id: int, activity_id: int, resident_id: int,
     resident = session.get(Resident, resident_id)
     assert resident is not None
     if not new:
-        raise ValidationError(f"{resident.name}已经签到了")
-    attendance.signed_in_at = (at or dt.datetime.now()).replace(second=0, microsecond=0)
+        done = attendance.signed_out_at is not None or attendance.minutes > 0
+        raise ValidationError(f"{resident.name}已经签到{'并签退' if done else ''}了")
+    when = (at or dt.datetime.now()).replace(second=0, microsecond=0)
+    if not activity.starts_at - EARLY_SIGN_IN <= when <= activity.ends_at:
+        raise ValidationError(f"现在不在活动时间内（{activity.starts_at:%Y-%m-%d %H:%M}开始）：签到只在活动当时；"
+                              "活动结束后请用“补录时长”")
+    attendance.signed_in_at = when
     session.flush()
     audit.record(session, staff_id, "sign_in", "attendance", attendance.id,
                  f"{resident.name}签到：{activity.title}（{attendance.signed_in_at:%H:%M}）")
@@ -476,7 +506,7 @@ def sign_in(session: Session, staff_id: int, activity_id: int, resident_id: int,
 
 def sign_out(session: Session, staff_id: int, attendance_id: int, at: dt.datetime | None = None,
              today: dt.date | None = None) -> int:
-    """Sign out (签退): the minutes since signing in count, and earn points. Returns the minutes."""
+    """Sign out (签退): the minutes present within the activity's time count, and earn points. Returns them."""
     attendance = _get_attendance(session, attendance_id)
     activity = _get_activity(session, attendance.activity_id)
     if attendance.signed_in_at is None:
@@ -487,7 +517,8 @@ def sign_out(session: Session, staff_id: int, attendance_id: int, at: dt.datetim
     if out <= attendance.signed_in_at:
         raise ValidationError("签退时间应晚于签到时间")
     attendance.signed_out_at = out
-    minutes = min(minutes_between(attendance.signed_in_at, out), 16 * 60)
+    # Only the time within the activity counts: not an early arrival, not a forgotten sign-out.
+    minutes = minutes_between(max(attendance.signed_in_at, activity.starts_at), min(out, activity.ends_at))
     _recount(session, staff_id, attendance, activity, minutes, "签退", today)
     audit.record(session, staff_id, "sign_out", "attendance", attendance.id,
                  f"签退：{activity.title}，{hours_text(minutes)}小时")
@@ -498,8 +529,10 @@ def record_hours(session: Session, staff_id: int, activity_id: int, resident_id:
                  reason: str = "", today: dt.date | None = None) -> int:
     """Enter someone's hours after the fact (补录). Empty hours: the activity's own length."""
     activity = _get_activity(session, activity_id)
+    if activity.starts_at > dt.datetime.combine(today or dt.date.today(), dt.time.max):
+        raise ValidationError("活动还没有开始，不能补录时长")
     default = minutes_between(activity.starts_at, activity.ends_at)
-    minutes = parse_hours(hours) if clean(hours) else default
+    minutes = _within_activity(parse_hours(hours), activity) if clean(hours) else default
     reason = clean_text(reason)
     if minutes != default and not reason:
         raise ValidationError({"reason": "时长与活动时间不同，请写明原因"})
@@ -515,6 +548,14 @@ def record_hours(session: Session, staff_id: int, activity_id: int, resident_id:
     return attendance.id
 
 
+def _within_activity(minutes: int, activity: Activity) -> int:
+    """Hours typed for one person cannot exceed the activity's own length."""
+    length = minutes_between(activity.starts_at, activity.ends_at)
+    if minutes > length:
+        raise ValidationError({"hours": f"不能超过活动时长{hours_text(length)}小时；活动时间不对请先修改活动"})
+    return minutes
+
+
 def _get_attendance(session: Session, attendance_id: int) -> Attendance:
     attendance = session.get(Attendance, attendance_id)
     if attendance is None or attendance.withdrawn:
@@ -527,7 +568,7 @@ def adjust_hours(session: Session, staff_id: int, attendance_id: int, hours: str
     """Correct someone's hours with a reason (调整时长): the old points are reversed, new ones recorded."""
     attendance = _get_attendance(session, attendance_id)
     activity = _get_activity(session, attendance.activity_id)
-    minutes = parse_hours(hours)
+    minutes = _within_activity(parse_hours(hours), activity)
     reason = clean_text(reason)
     if not reason:
         raise ValidationError({"reason": "请写明调整原因"})
@@ -611,18 +652,20 @@ def _activity_rows(session: Session, stmt: Select[Any]) -> list[ActivityRow]:
 def activities(session: Session, upcoming: bool, text: str = "", now: dt.datetime | None = None,
                first: dt.date | None = None, last: dt.date | None = None, limit: int = 1000,
                visits: bool | None = None) -> list[ActivityRow]:
-    """Upcoming activities (soonest first) or past ones (latest first), optionally matching a word.
+    """Today's and coming activities (soonest first) or earlier ones (latest first), optionally matching a word.
 
     ``visits``: True only care visits (关爱走访), False all but them, None everything.
     """
     now = now or dt.datetime.now()
+    # Today's activities stay with the coming ones all day: the desk still signs people out after the end.
+    today = dt.datetime.combine(now.date(), dt.time())
     stmt = select(Activity)
     if visits is not None:
         stmt = stmt.where(Activity.visited_id.is_not(None) if visits else Activity.visited_id.is_(None))
     if upcoming:
-        stmt = stmt.where(Activity.ends_at >= now).order_by(Activity.starts_at, Activity.id)
+        stmt = stmt.where(Activity.ends_at >= today).order_by(Activity.starts_at, Activity.id)
     else:
-        stmt = stmt.where(Activity.ends_at < now).order_by(Activity.starts_at.desc(), Activity.id.desc())
+        stmt = stmt.where(Activity.ends_at < today).order_by(Activity.starts_at.desc(), Activity.id.desc())
     if first is not None:
         stmt = stmt.where(Activity.starts_at >= dt.datetime.combine(first, dt.time()))
     if last is not None:
@@ -661,6 +704,7 @@ class AttendanceRow:
     points_status: str
     reason: str
     withdrawn: bool
+    capped: bool = False  # earned points, but the month's 志愿服务 cap was reached
 
     @property
     def on_site(self) -> bool:
@@ -681,6 +725,8 @@ def attendance(session: Session, activity_id: int) -> list[AttendanceRow]:
         .where(Attendance.activity_id == activity_id)
         .order_by(Attendance.withdrawn, Attendance.signed_in_at.is_(None), Attendance.signed_in_at, Attendance.id)
     )
+    rate, rounding = settings.get(session, settings.POINTS_PER_HOUR), settings.get(session, settings.ROUNDING)
+    cap = _cap(session, _get_activity(session, activity_id))
     result = []
     for att, name, b, u, r, value, decision in rows:
         if att.entry_id is None:
@@ -688,8 +734,11 @@ def attendance(session: Session, activity_id: int) -> list[AttendanceRow]:
         else:
             status = points.PENDING if decision is None else (points.APPROVED if decision == "approved"
                                                                else points.REJECTED)
+        capped = (att.entry_id is None and not att.withdrawn and att.minutes > 0
+                  and points_for(att.minutes, rate, rounding, cap) > 0)
         result.append(AttendanceRow(att.id, att.resident_id, name, address(b, u, r), att.signed_in_at,
-                                    att.signed_out_at, att.minutes, value, status, att.adjust_reason, att.withdrawn))
+                                    att.signed_out_at, att.minutes, value, status, att.adjust_reason, att.withdrawn,
+                                    capped))
     return result
 
 
@@ -709,29 +758,34 @@ class CareRow:
 
 
 def care_overview(session: Session, today: dt.date | None = None) -> list[CareRow]:
-    """Residents needing care visits, most overdue first (never visited counts from moving in / today)."""
+    """Residents needing care visits, most overdue first (never visited: counted from moving in)."""
     today = today or dt.date.today()
     intervals: dict[str, int] = settings.get(session, settings.VISIT_DAYS)
+    # A visit counts once someone actually went: a visitor's hours are on it.
     last_visits = dict(session.execute(
         select(Activity.visited_id, func.max(Activity.starts_at))
-        .where(Activity.visited_id.is_not(None), Activity.cancelled.is_(False), Activity.starts_at <= dt.datetime.combine(today, dt.time.max))
+        .join(Attendance, Attendance.activity_id == Activity.id)
+        .where(Activity.visited_id.is_not(None), Activity.cancelled.is_(False),
+               Activity.starts_at <= dt.datetime.combine(today, dt.time.max),
+               Attendance.withdrawn.is_(False), Attendance.minutes > 0)
         .group_by(Activity.visited_id)).all())
     rows = session.execute(
-        select(Resident.id, Resident.name, Resident.care_tags, Resident.moved_in_on, Building.number, Unit.number,
-               Household.room)
+        select(Resident.id, Resident.name, Resident.care_tags, Resident.moved_in_on, Resident.created_at,
+               Building.number, Unit.number, Household.room)
         .join(Household, Household.id == Resident.household_id).join(Unit, Unit.id == Household.unit_id)
         .join(Building, Building.id == Unit.building_id)
         .where(Resident.care_tags != "", Resident.moved_out_on.is_(None))
     )
     result = []
-    for rid, name, tags, moved_in, b, u, r in rows:
+    for rid, name, tags, moved_in, created, b, u, r in rows:
         days = [intervals[tag] for tag in tags.split(",") if tag in intervals]
         if not days:
             continue
         every = min(days)
         last = last_visits.get(rid)
         last_day = last.date() if last else None
-        since = last_day or today - dt.timedelta(days=every)
+        # Never visited: due one interval after moving in (or after being registered).
+        since = last_day or moved_in or created.date()
         due = since + dt.timedelta(days=every)
         result.append(CareRow(rid, name, address(b, u, r), tags.replace(",", "、"), every, last_day, due,
                               max(0, (today - due).days)))
@@ -744,6 +798,10 @@ def log_visit(session: Session, staff_id: int, visited_id: int, date: str, start
     resident = session.get(Resident, visited_id)
     if resident is None:
         raise NotFound("找不到被走访的居民")
+    if not visitor_ids:
+        raise ValidationError({"visitors": "请至少选择一位走访人"})
+    if visited_id in visitor_ids:
+        raise ValidationError({"visitors": f"{resident.name}是被走访的人，不能同时是走访人"})
     activity_id = add_activity(session, staff_id, ActivityInput(
         title=f"走访{resident.name}", kind=CARE_VISIT, date=date, start=start, end=end,
         place=_address_of(session, resident), description=note, visited_id=visited_id))

@@ -88,7 +88,7 @@ def test_hours_typed(text: str, minutes: int) -> None:
     assert volunteer.parse_hours(text) == minutes
 
 
-@pytest.mark.parametrize("text", ["两小时", "0", "25", "-1"])
+@pytest.mark.parametrize("text", ["两小时", "0", "25", "-1", "inf", "nan", "1e1"])
 def test_bad_hours_are_refused(text: str) -> None:
     with pytest.raises(ValidationError):
         volunteer.parse_hours(text)
@@ -121,14 +121,14 @@ def test_sign_in_and_out_earns_pending_points(desk: Desk) -> None:
         volunteer.sign_in(session, desk.clerk, activity, desk.zhang)
     with desk.db.write() as session:
         minutes = volunteer.sign_out(session, desk.clerk, first, dt.datetime(2026, 11, 20, 11, 40), TODAY)
-    assert minutes == 165
+    assert minutes == 150  # 08:55–11:40, counted within the activity's 09:00–11:30
     with desk.db.read() as session:
         rows = {r.name: r for r in volunteer.attendance(session, activity)}
     assert rows["张三明"].points == 2 and rows["张三明"].points_status == points.PENDING
     assert rows["王秀英"].on_site and rows["王秀英"].points is None
     (entry,) = desk.entries()
     assert (entry.name, entry.category, entry.points, entry.status) == ("张三明", "志愿服务", 2, points.PENDING)
-    assert "清理绿化带白色垃圾" in entry.note and "2.8小时" in entry.note
+    assert "清理绿化带白色垃圾" in entry.note and "2.5小时" in entry.note
 
 
 def test_hours_entered_afterwards_default_to_the_activity(desk: Desk) -> None:
@@ -316,3 +316,64 @@ def test_hours_by_person_party_category_and_team(desk: Desk) -> None:
     assert (by_team[0].label, by_team[0].activities, by_team[0].minutes) == ("红色志愿服务队", 2, 360)
     assert cert.name == "张三明" and cert.minutes == 300 and len(cert.lines) == 2
     assert cert.teams == ("红色志愿服务队",)
+
+
+def test_hours_count_within_the_activity_only(desk: Desk) -> None:
+    activity = desk.activity(start="09:00", end="11:00")
+    with pytest.raises(ValidationError, match="不在活动时间内"), desk.db.write() as session:
+        volunteer.sign_in(session, desk.clerk, activity, desk.zhang, dt.datetime(2026, 11, 23, 9, 0))
+    with desk.db.write() as session:
+        first = volunteer.sign_in(session, desk.clerk, activity, desk.zhang, dt.datetime(2026, 11, 20, 8, 30))
+        # a forgotten sign-out, days later, counts to the activity's end
+        assert volunteer.sign_out(session, desk.clerk, first, dt.datetime(2026, 11, 22, 18, 0), TODAY) == 120
+    with pytest.raises(ValidationError, match="不能超过活动时长2小时"), desk.db.write() as session:
+        volunteer.record_hours(session, desk.clerk, activity, desk.li, "5", "干了一整天", TODAY)
+    future = desk.activity(date="2026-12-05")
+    with pytest.raises(ValidationError, match="还没有开始"), desk.db.write() as session:
+        volunteer.record_hours(session, desk.clerk, future, desk.li, today=TODAY)
+
+
+def test_moving_an_activity_to_another_day_re_records_its_points(desk: Desk) -> None:
+    activity = desk.activity(date="2026-11-20")
+    with desk.db.write() as session:
+        volunteer.record_hours(session, desk.clerk, activity, desk.zhang, today=TODAY)
+        volunteer.update_activity(session, desk.clerk, activity, ActivityInput(
+            "清理绿化带白色垃圾", "环境整治", "2026-11-13", "09:00", "11:30"), TODAY)
+    live = [r for r in desk.entries() if r.kind == "deed" and r.reversed_by_id is None]
+    assert [r.deed_date for r in live] == [dt.date(2026, 11, 13)]
+
+
+def test_a_visit_counts_only_when_someone_went_and_is_not_copied(desk: Desk) -> None:
+    with desk.db.write() as session:
+        planned = volunteer.add_activity(session, desk.clerk, ActivityInput(
+            "走访赵桂英", "关爱走访", "2026-11-20", "15:00", "16:00", visited_id=desk.granny))
+        with pytest.raises(ValidationError, match="不能复制"):
+            volunteer.copy_forward(session, desk.clerk, planned)
+        with pytest.raises(ValidationError) as caught:
+            volunteer.log_visit(session, desk.clerk, desk.granny, "2026-11-20", "15:00", "16:00", [], "", TODAY)
+        assert "visitors" in caught.value.errors
+        with pytest.raises(ValidationError, match="被走访的人"):
+            volunteer.log_visit(session, desk.clerk, desk.granny, "2026-11-20", "15:00", "16:00", [desk.granny])
+    with desk.db.read() as session:
+        (row,) = volunteer.care_overview(session, TODAY)
+    assert row.last_visit is None  # planned, nobody went
+
+
+def test_someone_never_visited_is_due_from_moving_in(desk: Desk) -> None:
+    with desk.db.write() as session:
+        household = compound.add_household(session, desk.admin, HouseholdInput("5", "1", "101"))
+        residents.add_resident(session, desk.admin, ResidentInput(
+            "钱秀英", household, "女", "1938-02-02", relation="户主", care_tags=["特困老人"], moved_in_on="2026-10-01"))
+    with desk.db.read() as session:
+        found = volunteer.care_overview(session, TODAY)
+    rows = {r.name: r for r in found}
+    assert rows["钱秀英"].due_on == dt.date(2026, 10, 8) and rows["钱秀英"].overdue_days == 45
+    assert found[0].name == "钱秀英"  # most overdue first
+
+
+def test_copying_twice_to_the_same_day_is_refused(desk: Desk) -> None:
+    activity = desk.activity(date="2026-11-20")
+    with desk.db.write() as session:
+        volunteer.copy_forward(session, desk.clerk, activity)
+    with pytest.raises(ValidationError, match="2026-11-27已经有"), desk.db.write() as session:
+        volunteer.copy_forward(session, desk.clerk, activity)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 ERROR_STYLE = "color: #c0392b;"
 
@@ -12,6 +12,7 @@ def hint_label(text: str) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet("color: #555;")
     label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # never taller than its text
     return label
 
 

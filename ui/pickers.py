@@ -103,4 +103,8 @@ class PersonPicker(QWidget):
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.matches.count():
                 self.take_current()  # chosen → the dialog moves on to the item
                 return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.edit.text().strip() and self.resident_id is None:
+                self.chosen_label.setText(f"没有找到“{self.edit.text().strip()}”：请换个写法（如拼音首字母、电话尾号），"
+                                          "还没登记的居民请先登记")
+                return True
         return super().eventFilter(watched, event)

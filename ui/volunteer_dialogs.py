@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -96,7 +97,9 @@ class ActivityDialog(QDialog):
         self.headcount.setObjectName("planned_headcount")
         self.cap = QLineEdit()
         self.cap.setObjectName("points_cap")
-        self.cap.setPlaceholderText("留空按设置（每次活动最多4分）")
+        with database.read() as session:
+            default_cap = settings.get(session, settings.ACTIVITY_CAP)
+        self.cap.setPlaceholderText(f"留空按设置（每次活动每人最多{default_cap}分）")
         self.description = QLineEdit()
         self.form = FieldForm()
         self.form.add_field("title", "活动名称：", self.title)
@@ -206,6 +209,7 @@ class VisitDialog(QDialog):
         remove.clicked.connect(lambda: [self.visitors.takeItem(self.visitors.row(i))
                                         for i in self.visitors.selectedItems()])
         self.form = FieldForm()
+        self.form.addRow("走访对象：", QLabel(visited_name))
         when = WhenFields(self.form, "走访时间：", "15:00", "16:00")
         self.date, self.start, self.end = when.date, when.start, when.end
         self.form.add_field("visitors", "走访人：", self.picker)
@@ -259,10 +263,15 @@ class TeamDialog(QDialog):
         if team and team.leader_id:
             self.leader.choose(team.leader_id)
         self.note = QLineEdit(team.note if team else "")
+        self.active = QCheckBox("在用（停用后不再出现在新活动的服务队中，已有记录保留）")
+        self.active.setObjectName("team_active")
+        self.active.setChecked(team.active if team else True)
+        self.active.setEnabled(team is not None)
         self.form = FieldForm()
         self.form.add_field("name", "名称：", self.name)
         self.form.add_field("leader", "队长：", self.leader)
         self.form.add_field("note", "说明：", self.note)
+        self.form.addRow("", self.active)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.form.general_error)
@@ -274,7 +283,7 @@ class TeamDialog(QDialog):
             with self._db.write() as session:
                 volunteer.save_team(session, self._staff_id, self.name.text(), self.leader.resident_id,
                                     self.note.text(), self._team.id if self._team else None,
-                                    self._team.active if self._team else True)
+                                    self.active.isChecked())
         except ValidationError as error:
             self.form.show_errors(error.errors)
             return
@@ -345,7 +354,7 @@ class VolunteerSettingsDialog(QDialog):
         self.error.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(hint_label("已记的积分不变；新的换算只用于以后的签退和补录。"))
+        layout.addWidget(hint_label("已记的积分不变；新的换算用于以后的签退、补录和时长调整。"))
         layout.addWidget(self.error)
         layout.addWidget(_buttons(self, "保存", self.save))
 

@@ -50,8 +50,8 @@ class ActivitiesPage(Page):
         self._attendance: list[AttendanceRow] = []
         self.when = QComboBox()
         self.when.setObjectName("when")
-        self.when.addItem("即将开始和进行中", True)
-        self.when.addItem("已结束", False)
+        self.when.addItem("今天和以后的活动", True)
+        self.when.addItem("以前的活动", False)
         self.when.currentIndexChanged.connect(lambda _i: self.reload())
         self.which = QComboBox()
         self.which.setObjectName("which")
@@ -228,7 +228,8 @@ class ActivitiesPage(Page):
             self._attendance = volunteer.attendance(session, row.id)
         self.attendance_model.set_rows([
             (a.name, a.address, _time(a.signed_in_at), _time(a.signed_out_at) or ("在场" if a.on_site else ""),
-             hours_text(a.minutes) if a.minutes else "", "" if a.points is None else a.points, a.points_status,
+             hours_text(a.minutes) if a.minutes else "", "" if a.points is None else a.points,
+             a.points_status or ("本月志愿积分已达上限" if a.capped else ""),
              ("已撤销：" if a.withdrawn else "") + a.reason)
             for a in self._attendance
         ], [a.id for a in self._attendance], grey=[n for n, a in enumerate(self._attendance) if a.withdrawn])

@@ -59,7 +59,7 @@ def test_create_an_activity_and_sign_three_people_in_and_out(  # type: ignore[no
     assert sorted(shown(page.attendance_table, 0)) == sorted(["张三明", "王秀英", "欧阳小明"])
     assert shown(page.attendance_table, 3) == ["在场"] * 3
 
-    monkeypatch.setattr(page, "now", lambda: dt.datetime.combine(TOMORROW, dt.time(11, 25)))
+    monkeypatch.setattr(page, "now", lambda: dt.datetime.combine(TOMORROW, dt.time(11, 40)))  # counted to 11:30
     for name in ("张三明", "王秀英", "欧阳小明"):
         type_text(qtbot, page.picker.edit, name)
         qtbot.keyClick(page.picker.edit, Qt.Key.Key_Return)
