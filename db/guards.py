@@ -16,7 +16,7 @@ REVIEW_COPY_CHECK = (
     "CREATE TRIGGER IF NOT EXISTS point_reviews_copy_entry BEFORE INSERT ON point_reviews "
     "WHEN NOT EXISTS (SELECT 1 FROM point_entries e WHERE e.id = NEW.entry_id "
     "AND e.resident_id IS NEW.resident_id AND e.household_id = NEW.household_id "
-    "AND e.points = NEW.points AND e.deed_date = NEW.deed_date) "
+    "AND e.points = NEW.points AND e.deed_date = NEW.deed_date AND e.kind = NEW.kind) "
     "BEGIN SELECT RAISE(ABORT, 'point_reviews: the copy differs from its entry'); END"
 )
 
@@ -25,6 +25,14 @@ CLOSED_MONTH_CHECK = (
     "CREATE TRIGGER IF NOT EXISTS point_entries_open_month BEFORE INSERT ON point_entries "
     "WHEN EXISTS (SELECT 1 FROM point_months WHERE month = substr(NEW.deed_date, 1, 7)) "
     "BEGIN SELECT RAISE(ABORT, 'point_entries: the month is closed'); END"
+)
+
+
+# Stock never goes below zero, whoever writes the movement.
+STOCK_CHECK = (
+    "CREATE TRIGGER IF NOT EXISTS stock_moves_not_below_zero BEFORE INSERT ON stock_moves "
+    "WHEN (SELECT COALESCE(SUM(quantity), 0) FROM stock_moves WHERE item_id = NEW.item_id) + NEW.quantity < 0 "
+    "BEGIN SELECT RAISE(ABORT, 'stock_moves: stock would go below zero'); END"
 )
 
 
@@ -43,6 +51,7 @@ def guard_statements() -> list[str]:
         )
     statements.append(REVIEW_COPY_CHECK)
     statements.append(CLOSED_MONTH_CHECK)
+    statements.append(STOCK_CHECK)
     return statements
 
 

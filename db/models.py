@@ -238,7 +238,7 @@ class PointEntry(Base):
 
     __tablename__ = "point_entries"
     __table_args__ = (
-        CheckConstraint("kind IN ('deed', 'reversal')", name="kind"),
+        CheckConstraint("kind IN ('deed', 'reversal', 'redemption')", name="kind"),
         CheckConstraint("points <> 0", name="points_not_zero"),
         Index("ix_point_entries_household_points", "household_id", "deed_date", "points"),
         Index("ix_point_entries_resident_points", "resident_id", "deed_date", "points"),
@@ -250,7 +250,8 @@ class PointEntry(Base):
     kind: Mapped[str] = mapped_column(String(10), default="deed")
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
-    item_id: Mapped[int] = mapped_column(ForeignKey("point_items.id"), index=True)
+    # None for a redemption (积分兑换) and its cancellation: points spent, not earned.
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("point_items.id"), index=True)
     points: Mapped[int] = mapped_column(Integer)
     deed_date: Mapped[dt.date] = mapped_column(Date, index=True)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -271,9 +272,9 @@ class PointReview(Base):
     __tablename__ = "point_reviews"
     __table_args__ = (
         CheckConstraint("decision IN ('approved', 'rejected')", name="decision"),
-        Index("ix_point_reviews_household", "decision", "household_id", "deed_date", "points"),
-        Index("ix_point_reviews_resident", "decision", "resident_id", "deed_date", "points"),
-        Index("ix_point_reviews_deed_date", "deed_date", "decision", "points", "household_id"),
+        Index("ix_point_reviews_household", "decision", "household_id", "deed_date", "points", "kind"),
+        Index("ix_point_reviews_resident", "decision", "resident_id", "deed_date", "points", "kind"),
+        Index("ix_point_reviews_deed_date", "deed_date", "decision", "points", "household_id", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -287,6 +288,7 @@ class PointReview(Base):
     household_id: Mapped[int] = mapped_column(Integer)
     points: Mapped[int] = mapped_column(Integer)
     deed_date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10), default="deed", server_default="deed")
 
 
 class PointMonth(Base):
@@ -406,9 +408,139 @@ class Attendance(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
+class Merchant(Base):
+    """A merchant of the alliance (商家联盟) offering services for points: 洗车, 家政, 理发 …"""
+
+    __tablename__ = "merchants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    contact: Mapped[str] = mapped_column(String(30), default="")
+    phone: Mapped[str | None] = mapped_column(String(30))
+    services: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class ShopItem(Base):
+    """A shelf item of the points supermarket (积分超市): goods with stock, or a merchant's service."""
+
+    __tablename__ = "shop_items"
+    __table_args__ = (
+        CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint("kind IN ('goods', 'service')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    category: Mapped[str] = mapped_column(String(20), default="")
+    unit: Mapped[str] = mapped_column(String(10), default="件")
+    price: Mapped[int] = mapped_column(Integer)  # points
+    kind: Mapped[str] = mapped_column(String(10), default="goods")
+    merchant_id: Mapped[int | None] = mapped_column(ForeignKey("merchants.id"))
+    monthly_quota: Mapped[int | None] = mapped_column(Integer)  # services: how many a month
+    low_stock: Mapped[int | None] = mapped_column(Integer)  # goods: flag when stock is at or below
+    photo: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class StockMove(Base):
+    """One movement of stock (库存台账): in with its source, out by redemption, stock-take, write-off.
+
+    Stock on hand is the sum; never an edited number. A trigger refuses a movement that would
+    take stock below zero.
+    """
+
+    __tablename__ = "stock_moves"
+    __table_args__ = (
+        CheckConstraint("quantity <> 0", name="quantity_not_zero"),
+        CheckConstraint("kind IN ('in', 'out', 'adjust', 'write_off', 'cancel')", name="kind"),
+        Index("ix_stock_moves_item", "item_id", "moved_at", "quantity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("shop_items.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    quantity: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(10), default="")  # 政府支持 / 商户捐赠 / 居民众筹 / 采购
+    donor: Mapped[str] = mapped_column(String(100), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    redemption_id: Mapped[int | None] = mapped_column(ForeignKey("redemptions.id"), index=True)
+    moved_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+
+
+class Redemption(Base):
+    """A redemption (积分兑换): a basket paid with one points entry, at the desk."""
+
+    __tablename__ = "redemptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    points: Mapped[int] = mapped_column(Integer)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("point_entries.id"))
+    redeemed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+
+
+class RedemptionLine(Base):
+    """One item of a redemption's basket, at the price of the day."""
+
+    __tablename__ = "redemption_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    redemption_id: Mapped[int] = mapped_column(ForeignKey("redemptions.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("shop_items.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    price: Mapped[int] = mapped_column(Integer)
+
+
+class RedemptionCancel(Base):
+    """A cancelled redemption (撤销兑换): by an auditor, with the entry that gave the points back."""
+
+    __tablename__ = "redemption_cancellations"
+
+    redemption_id: Mapped[int] = mapped_column(ForeignKey("redemptions.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("point_entries.id"))
+    cancelled_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    cancelled_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class Voucher(Base):
+    """A star family's voucher (奖券) for a rated half-year: issued once, handed over once."""
+
+    __tablename__ = "vouchers"
+    __table_args__ = (UniqueConstraint("period", "household_id", name="period_household"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(ForeignKey("star_periods.period"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    stars: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Integer)  # yuan
+    issued_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class VoucherHandover(Base):
+    """When a voucher was handed over (发放), to whom, by whom."""
+
+    __tablename__ = "voucher_handovers"
+
+    voucher_id: Mapped[int] = mapped_column(ForeignKey("vouchers.id"), primary_key=True)
+    receiver: Mapped[str] = mapped_column(String(50))
+    handed_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    handed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
 # Tables whose rows are never deleted (nothing is lost); enforced by triggers.
 NO_DELETE_TABLES = ("buildings", "units", "households", "residents", "staff", "point_items",
-                    "volunteer_teams", "team_members", "activities", "attendances")
+                    "volunteer_teams", "team_members", "activities", "attendances", "merchants", "shop_items")
 # Tables whose rows are never changed or deleted: ledgers and decisions.
 APPEND_ONLY_TABLES = ("audit_log", "point_entries", "point_reviews", "point_months",
-                      "star_periods", "star_ratings")
+                      "star_periods", "star_ratings", "stock_moves", "redemptions", "redemption_lines",
+                      "redemption_cancellations", "vouchers", "voucher_handovers")

@@ -35,7 +35,9 @@ def demo_accounts(session: Session, admin_id: int) -> tuple[list[int], list[int]
 
 def _copy(entry: dict[str, Any]) -> dict[str, Any]:
     """The entry's fields a review repeats."""
-    return {key: entry[key] for key in ("resident_id", "household_id", "points", "deed_date")}
+    copied = {key: entry[key] for key in ("resident_id", "household_id", "points", "deed_date")}
+    copied["kind"] = entry.get("kind", "deed")
+    return copied
 
 
 def _caps_used(session: Session) -> dict[tuple[int, int, str], int]:

@@ -512,7 +512,7 @@ def review(session: Session, staff_id: int, entry_ids: Iterable[int], approve: b
         ids = sorted(set(ids) | _pending_reversals_of(session, ids))
     found = session.execute(
         select(PointEntry.id, PointEntry.recorded_by, PointReview.id, PointEntry.resident_id,
-               PointEntry.household_id, PointEntry.points, PointEntry.deed_date)
+               PointEntry.household_id, PointEntry.points, PointEntry.deed_date, PointEntry.kind)
         .outerjoin(PointReview, PointReview.entry_id == PointEntry.id)
         .where(PointEntry.id.in_(ids))
     ).all()
@@ -531,8 +531,8 @@ def review(session: Session, staff_id: int, entry_ids: Iterable[int], approve: b
     session.execute(insert(PointReview), [
         {"entry_id": entry_id, "decision": decision, "reason": reason, "reviewed_by": reviewer.id,
          "reviewed_at": now, "resident_id": resident_id, "household_id": household_id, "points": value,
-         "deed_date": day}
-        for entry_id, _by, _review, resident_id, household_id, value, day in found
+         "deed_date": day, "kind": kind}
+        for entry_id, _by, _review, resident_id, household_id, value, day, kind in found
     ])
     label = "审核通过" if approve else f"审核驳回：{reason}"
     session.execute(insert(AuditEntry), [
@@ -623,14 +623,17 @@ Level = Literal["resident", "household", "unit", "building"]
 
 
 def balances_statement(level: Level, ids: Sequence[int] | None = None, first: dt.date | None = None,
-                       last: dt.date | None = None) -> Select[Any]:
+                       last: dt.date | None = None, earned: bool = False) -> Select[Any]:
     """The GROUP BY behind ``balances`` (the benchmark runs it raw to compare).
 
     Sums approved reviews (which carry their entry's points) from a covering
-    index; units and buildings add up their households' sums.
+    index; units and buildings add up their households' sums. ``earned``
+    leaves out points spent in the points supermarket (兑换), for ratings and notices.
     """
     key: Any = PointReview.resident_id if level == "resident" else PointReview.household_id
     stmt = select(key, func.sum(PointReview.points)).where(PointReview.decision == "approved")
+    if earned:
+        stmt = stmt.where(PointReview.kind != "redemption")
     if level == "resident":
         stmt = stmt.where(PointReview.resident_id.is_not(None))
     if ids is not None and level in ("resident", "household"):
@@ -653,12 +656,13 @@ def balances_statement(level: Level, ids: Sequence[int] | None = None, first: dt
 
 
 def balances(session: Session, level: Level, ids: Sequence[int] | None = None,
-             first: dt.date | None = None, last: dt.date | None = None) -> dict[int, int]:
+             first: dt.date | None = None, last: dt.date | None = None, earned: bool = False) -> dict[int, int]:
     """Approved points per resident, household, unit or building, optionally within dates.
 
     One GROUP BY in SQL. Whole-household entries count for the household, not for a resident.
+    By default what can be spent (points redeemed taken off); ``earned``: what was earned.
     """
-    stmt = balances_statement(level, ids, first, last)
+    stmt = balances_statement(level, ids, first, last, earned)
     return {k: int(total) for k, total in session.connection().execute(stmt)}
 
 
@@ -740,7 +744,7 @@ def _ledger_select(query: LedgerQuery) -> Select[Any]:
         .join(Household, Household.id == PointEntry.household_id)
         .join(Unit, Unit.id == Household.unit_id)
         .join(Building, Building.id == Unit.building_id)
-        .join(PointItem, PointItem.id == PointEntry.item_id)
+        .outerjoin(PointItem, PointItem.id == PointEntry.item_id)  # a redemption has no item
         .join(recorder, recorder.id == PointEntry.recorded_by)
         .outerjoin(Resident, Resident.id == PointEntry.resident_id)
         .outerjoin(PointReview, PointReview.entry_id == PointEntry.id)
@@ -789,7 +793,8 @@ def ledger(session: Session, query: LedgerQuery) -> list[LedgerRow]:
          recorded_by, reviewed_by, reason, note, reverses_id, reversed_by) in found:
         rows.append(LedgerRow(
             id=entry_id, kind=kind, deed_date=day, name=name or WHOLE_HOUSEHOLD,
-            address=address(building, unit, room), category=category, item=item, points=points,
+            address=address(building, unit, room), category=category or "积分兑换",
+            item=item or ("撤销兑换" if points > 0 else "兑换"), points=points,
             status=PENDING if decision is None else _DECISION[decision], recorded_by_id=recorded_by_id,
             recorded_by=recorded_by, reviewed_by=reviewed_by or "", review_reason=reason or "", note=note,
             reverses_id=reverses_id, reversed_by_id=reversed_by, reversal_approved=reversed_by in approved_reversals,
@@ -852,7 +857,7 @@ def months(session: Session, today: dt.date | None = None, count: int = 12) -> l
     counts: dict[str, int] = {month: int(count) for month, count in session.execute(
         select(entry_month, func.count()).where(PointEntry.deed_date >= first).group_by(entry_month))}
     review_month = func.substr(PointReview.deed_date, 1, 7)
-    approved = PointReview.decision == "approved"
+    approved = and_(PointReview.decision == "approved", PointReview.kind != "redemption")
     figures = {row[0]: row[1:] for row in session.execute(
         select(review_month, func.count(),
                func.sum(case((and_(approved, PointReview.points > 0), PointReview.points), else_=0)),
@@ -963,7 +968,7 @@ def rating_preview(session: Session, period: str) -> list[RatingRow]:
     first, last = half_year_bounds(session, period)
     levels = settings.star_levels(session)
     found = []
-    for household_id, points in balances(session, "household", first=first, last=last).items():
+    for household_id, points in balances(session, "household", first=first, last=last, earned=True).items():
         level = star_for(points, levels)
         if level is not None:
             found.append((household_id, points, level.stars, level.voucher))
@@ -1112,7 +1117,8 @@ def dual_points(session: Session, year: int) -> list[RollupRow]:
     by_household = (
         select(PointReview.household_id.label("household_id"), month_expr.label("month"),
                func.sum(PointReview.points).label("total"))
-        .where(PointReview.decision == "approved", PointReview.deed_date.between(first, last))
+        .where(PointReview.decision == "approved", PointReview.kind != "redemption",
+               PointReview.deed_date.between(first, last))
         .group_by(PointReview.household_id, month_expr)
         .subquery()
     )
@@ -1166,7 +1172,7 @@ def household_summary(session: Session, household_id: int, today: dt.date | None
     today = today or dt.date.today()
     first, last = half_year_bounds(session, half_year_of(session, today))
     total = balances(session, "household", [household_id]).get(household_id, 0)
-    half = balances(session, "household", [household_id], first, last).get(household_id, 0)
+    half = balances(session, "household", [household_id], first, last, earned=True).get(household_id, 0)
     stars = current_stars(session, [household_id]).get(household_id)
     star_text = f"；{star_label(stars)}家庭" if stars else ""
     return f"共 {total} 分，本半年 {half} 分{star_text}"

@@ -27,10 +27,11 @@ def open_file(path: Path) -> None:
 
 def make_report(parent: QWidget | None, database: Database, name: str, period: str,
                 building_ids: list[int] | None = None, resident_id: int | None = None,
-                person: str = "") -> Path | None:
+                person: str = "", record_id: int | None = None) -> Path | None:
     """Ask for a file, write the notice ``name`` for ``period`` and open it. None when cancelled or refused.
 
-    ``resident_id`` and ``person`` (the name, for the file's name) are for a personal certificate.
+    ``resident_id`` and ``person`` (the name, for the file's name) are for a personal certificate;
+    ``record_id`` names the one record a print is about (a redemption's slip).
     """
     from station import reports  # reportlab loads on the first notice, not at start-up
 
@@ -46,8 +47,9 @@ def make_report(parent: QWidget | None, database: Database, name: str, period: s
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         with database.read() as session:
+            extra = {} if record_id is None else {"record_id": record_id}
             written = reports.make(session, name, period, target, building_ids=building_ids,
-                                   resident_id=resident_id)
+                                   resident_id=resident_id, **extra)  # type: ignore[arg-type]
     except ValidationError as error:
         messages.warn(parent, error.message)
         return None

@@ -78,8 +78,8 @@ def monthly_sheets(session: Session, month: str,
         stmt = stmt.where(Building.id.in_(list(building_ids)))
     households = session.execute(stmt).all()
     names = points.heads(session, [row[0] for row in households])
-    in_month = points.balances(session, "household", first=first, last=last)
-    in_half = points.balances(session, "household", first=half_first, last=last)
+    in_month = points.balances(session, "household", first=first, last=last, earned=True)
+    in_half = points.balances(session, "household", first=half_first, last=last, earned=True)
     stars = points.current_stars(session, before=last)
     sheets: list[BuildingSheet] = []
     for household_id, building, unit, room in households:

@@ -78,14 +78,14 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('resident_id', sa.Integer(), nullable=True),
     sa.Column('household_id', sa.Integer(), nullable=False),
-    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=True),
     sa.Column('points', sa.Integer(), nullable=False),
     sa.Column('deed_date', sa.Date(), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('reverses_id', sa.Integer(), nullable=True),
     sa.Column('recorded_by', sa.Integer(), nullable=False),
     sa.Column('recorded_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("kind IN ('deed', 'reversal')", name=op.f('ck_point_entries_kind')),
+    sa.CheckConstraint("kind IN ('deed', 'reversal', 'redemption')", name=op.f('ck_point_entries_kind')),
     sa.CheckConstraint('points <> 0', name=op.f('ck_point_entries_points_not_zero')),
     sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_point_entries_household_id_households')),
     sa.ForeignKeyConstraint(['item_id'], ['point_items.id'], name=op.f('fk_point_entries_item_id_point_items')),
@@ -112,6 +112,7 @@ def upgrade() -> None:
     sa.Column('household_id', sa.Integer(), nullable=False),
     sa.Column('points', sa.Integer(), nullable=False),
     sa.Column('deed_date', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=10), server_default='deed', nullable=False),
     sa.CheckConstraint("decision IN ('approved', 'rejected')", name=op.f('ck_point_reviews_decision')),
     sa.ForeignKeyConstraint(['entry_id'], ['point_entries.id'], name=op.f('fk_point_reviews_entry_id_point_entries')),
     sa.ForeignKeyConstraint(['reviewed_by'], ['staff.id'], name=op.f('fk_point_reviews_reviewed_by_staff')),
@@ -119,9 +120,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('entry_id', name=op.f('uq_point_reviews_entry_id'))
     )
     with op.batch_alter_table('point_reviews', schema=None) as batch_op:
-        batch_op.create_index('ix_point_reviews_household', ['decision', 'household_id', 'deed_date', 'points'], unique=False)
-        batch_op.create_index('ix_point_reviews_resident', ['decision', 'resident_id', 'deed_date', 'points'], unique=False)
-        batch_op.create_index('ix_point_reviews_deed_date', ['deed_date', 'decision', 'points', 'household_id'], unique=False)
+        batch_op.create_index('ix_point_reviews_household', ['decision', 'household_id', 'deed_date', 'points', 'kind'], unique=False)
+        batch_op.create_index('ix_point_reviews_resident', ['decision', 'resident_id', 'deed_date', 'points', 'kind'], unique=False)
+        batch_op.create_index('ix_point_reviews_deed_date', ['deed_date', 'decision', 'points', 'household_id', 'kind'], unique=False)
     # The database itself keeps the catalogue and refuses to change the ledger.
     op.execute(
         "CREATE TRIGGER IF NOT EXISTS no_delete_point_items BEFORE DELETE ON point_items "
@@ -131,7 +132,7 @@ def upgrade() -> None:
         "CREATE TRIGGER IF NOT EXISTS point_reviews_copy_entry BEFORE INSERT ON point_reviews "
         "WHEN NOT EXISTS (SELECT 1 FROM point_entries e WHERE e.id = NEW.entry_id "
         "AND e.resident_id IS NEW.resident_id AND e.household_id = NEW.household_id "
-        "AND e.points = NEW.points AND e.deed_date = NEW.deed_date) "
+        "AND e.points = NEW.points AND e.deed_date = NEW.deed_date AND e.kind = NEW.kind) "
         "BEGIN SELECT RAISE(ABORT, 'point_reviews: the copy differs from its entry'); END"
     )
     op.execute(
