@@ -54,9 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         help="不打开窗口，生成公示PDF或志愿服务时长证明。Make a notice or certificate (PDF) without the window.",
         description="生成可打印的公示PDF（A4），例如：report points-monthly --period 2026-11 --out 公示.pdf；"
-        "开具志愿服务时长证明：report volunteer-certificate --resident 张三明 --period 2026。"
+        "开具志愿服务时长证明：report volunteer-certificate --resident 张三明 --period 2026；"
+        "积分超市兑换凭证：report redemption-slip --record 12。"
         "Make a printable notice (A4 PDF), e.g. report points-monthly --period 2026-11 --out notice.pdf, "
-        "or a volunteer-hours certificate: report volunteer-certificate --resident NAME --period 2026.",
+        "a volunteer-hours certificate: report volunteer-certificate --resident NAME --period 2026, "
+        "or a points-supermarket redemption slip: report redemption-slip --record 12.",
     )
     report.add_argument("name", nargs="?", metavar="NAME",
                         help="公示名称，用 --list 查看全部。The notice's name (see --list).")
@@ -64,11 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="列出可以生成的公示。List the notices that can be made.")
     report.add_argument("--period", metavar="PERIOD",
                         help="期间：月份如 2026-11，半年如 2026-H1；证明按年如 2026，或日期范围如 "
-                        "2026-01-01..2026-06-30。The period: a month (2026-11), a half-year (2026-H1), or for a "
-                        "certificate a year (2026) or a date range (2026-01-01..2026-06-30).")
+                        "2026-01-01..2026-06-30；库存台账和捐赠致谢按月、半年或年；兑换凭证不用。"
+                        "The period: a month (2026-11), a half-year (2026-H1), or for a "
+                        "certificate a year (2026) or a date range (2026-01-01..2026-06-30); the stock ledger "
+                        "and the donors' thanks take a month, a half-year or a year; a slip takes none.")
     report.add_argument("--resident", metavar="WHO",
                         help="证明开给哪位居民：姓名或编号（重名时用编号）。The resident a certificate is for: "
                         "a name, or the number listed when several share the name.")
+    report.add_argument("--record", metavar="N",
+                        help="兑换凭证的兑换编号，或商户对账单的商户编号。The record a print is about: the "
+                        "redemption of a slip, the merchant of a statement.")
     report.add_argument("--out", type=Path, metavar="FILE.pdf",
                         help="保存为这个文件（默认：当前文件夹中的“公示名称-期间.pdf”）。"
                         "Where to save it (default: \"title-period.pdf\" in the current folder).")
@@ -92,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.list:
             return cli.list_reports()
         return cli.report(data_dir, args.name, args.period, args.out, args.building or (), args.date,
-                          resident=args.resident)
+                          resident=args.resident, record=args.record)
     if args.command == "import-roster":
         from station import cli
 

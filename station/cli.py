@@ -1,4 +1,5 @@
-"""Commands that run without the window: ``import-roster FILE`` and ``report NAME --period P [--resident WHO]``."""
+"""Commands that run without the window: ``import-roster FILE`` and
+``report NAME --period P [--resident WHO] [--record N]``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.errors import DatabaseProblem
 from db.migrate import open_database
-from db.models import Building, Household, Resident, Unit
+from db.models import Building, Household, Merchant, Resident, Unit
 from station import compound, onboarding, roster
 from station.errors import ValidationError
 from station.paths import backups_dir, database_path
@@ -82,16 +83,41 @@ def list_reports(out: TextIO | None = None) -> int:
     out = out or sys.stdout
     for spec in reports.REPORTS.values():
         who = "，用 --resident 指定居民" if spec.needs_resident else ""
+        if spec.record:
+            who += f"，用 --record 指定{reports.RECORD_KINDS[spec.record]}"
         print(f"{spec.name}\t{reports.describe(spec)}{who}", file=out)
     return 0
 
 
+def _record_id(spec_title: str, kind: str, typed: str | None) -> int | None:
+    """The record a print is about, from ``--record`` (a positive number).
+
+    Raises:
+        ValidationError: missing when the print needs one, given when it does not, or not a number.
+    """
+    from station import reports
+
+    if not kind:
+        if typed is not None:
+            raise ValidationError(f"{spec_title}不是某一条记录的，不用 --record")
+        return None
+    label = reports.RECORD_KINDS[kind]
+    text = clean(typed)
+    if not text:
+        raise ValidationError(f"打印{spec_title}需要用 --record 指定{label}，例如 --record 12")
+    if not text.isdigit() or not 0 < int(text) < 10**9:
+        raise ValidationError(f"--record 应填{label}（正整数），例如 --record 12")
+    return int(text)
+
+
 def report(data_dir: Path, name: str | None, period: str | None, file: Path | None = None,
            buildings: Sequence[str] = (), day: str | None = None, out: TextIO | None = None,
-           resident: str | None = None) -> int:
-    """Make one notice or certificate as a PDF; print where it went and its pages. Exit 1 on any refusal.
+           resident: str | None = None, record: str | None = None) -> int:
+    """Make one notice, certificate or print as a PDF; print where it went and its pages. Exit 1 on any refusal.
 
-    ``resident`` (a certificate's person) is a resident's number (编号), ID number or name.
+    ``resident`` (a certificate's person) is a resident's number (编号), ID number or name;
+    ``record`` the number of the record a print is about (a redemption for its slip, a merchant
+    for its statement).
     """
     from station import reports
 
@@ -100,19 +126,23 @@ def report(data_dir: Path, name: str | None, period: str | None, file: Path | No
         if not name:
             raise ValidationError("请写出要生成的公示名称（用 report --list 查看全部）")
         spec = reports.spec_for(name)
-        if not period:
+        if not period and spec.period_kind != "none":
             raise ValidationError(f"请用 --period 指定期间（{reports.PERIOD_FORMATS[spec.period_kind]}）")
-        period = reports.parse_period(spec, period)
+        period = reports.parse_period(spec, period or "")
         if spec.needs_resident and not clean(resident):
             raise ValidationError(f"开具{spec.title}需要用 --resident 指定居民（姓名或编号），例如 --resident 张三明")
         if spec.needs_resident and buildings:
             raise ValidationError(f"{spec.title}是开给一位居民的，不用 --building")
         if not spec.needs_resident and resident is not None:
             raise ValidationError(f"{spec.title}不是开给某一位居民的，不用 --resident")
+        record_id = _record_id(spec.title, spec.record, record)
+        if spec.record and buildings:
+            raise ValidationError(f"{spec.title}不分楼栋，不用 --building")
         try:
             today = parse_date(day, allow_future=True) if day else dt.date.today()
         except ValueError as problem:
-            raise ValidationError(f"{'开具' if spec.needs_resident else '公示'}日期不对：{problem}") from None
+            doing = "开具" if spec.needs_resident else "公示" if spec.public else "打印"
+            raise ValidationError(f"{doing}日期不对：{problem}") from None
     except ValidationError as error:
         print(error.message, file=out)
         return 1
@@ -123,10 +153,13 @@ def report(data_dir: Path, name: str | None, period: str | None, file: Path | No
         with database.read() as session:
             building_ids = _building_ids(session, buildings) if buildings else None
             person = _find_resident(session, resident) if spec.needs_resident and resident else None
-            default = reports.default_file_name(spec.name, period, person[1] if person else "")
+            named = person[1] if person else ""
+            if spec.record == "merchant" and record_id is not None:
+                named = session.scalar(select(Merchant.name).where(Merchant.id == record_id)) or ""
+            default = reports.default_file_name(spec.name, period, named, record_id)
             target = _target(file, default)
             written = reports.build(session, spec.name, period, target.absolute(), today, building_ids,
-                                    person[0] if person else None)
+                                    person[0] if person else None, record_id)
     except (ValidationError, DatabaseProblem) as error:
         print(error.message, file=out)
         return 1

@@ -67,9 +67,16 @@ def _waiting(session: Session) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in rows]
 
 
+def demo_months(today: dt.date) -> list[str]:
+    """The demo's year: the months from a year before ``today`` to ``today``'s."""
+    first_month = points.month_of(dt.date(today.year - 1, today.month, 1) if today.month < 12
+                                  else dt.date(today.year, 1, 1))
+    return points.months_between(points.month_bounds(first_month)[0], today)
+
+
 def generate_points(session: Session, admin_id: int, today: dt.date, seed: int = 2026) -> int:
-    """Twelve months of entries up to ``today``: past months reviewed and closed, this month partly
-    pending, the latest ended half-year rated. Returns the number of entries made.
+    """Twelve months of entries up to ``today``: past months reviewed, this month partly pending.
+    Returns the number of entries made. ``close_and_rate`` closes the months afterwards.
 
     Entries already in the ledger (the volunteer year's hours) count against the caps and are
     reviewed with the rest, by an auditor who did not record them.
@@ -96,9 +103,7 @@ def generate_points(session: Session, admin_id: int, today: dt.date, seed: int =
     zeal = {p.id: rng.choice((0, 0, 0, 0, 0, 0.3, 0.5, 1, 2.5)) + (1.5 if p.roles else 0) for p in adults}
     heads = [p for p in people if p.relation == HEAD and p.moved_out_on is None]
 
-    first_month = points.month_of(dt.date(today.year - 1, today.month, 1) if today.month < 12
-                                  else dt.date(today.year, 1, 1))
-    months = points.months_between(points.month_bounds(first_month)[0], today)
+    months = demo_months(today)
     current = points.month_of(today)
     next_id = int(session.scalar(select(func.max(PointEntry.id))) or 0) + 1
     entries: list[dict[str, Any]] = []
@@ -182,16 +187,26 @@ def generate_points(session: Session, admin_id: int, today: dt.date, seed: int =
     if reviews:
         session.execute(insert(PointReview).execution_options(render_nulls=True), reviews)
 
-    # Every finished month is closed by an auditor, then the latest ended half-year is rated.
+    audit.record(session, admin_id, "demo", "point_entry", None,
+                 f"示例积分：{len(entries) + len(reversals)}条记录，{len(reviews)}条审核")
+    return len(entries) + len(reversals)
+
+
+def close_and_rate(session: Session, admin_id: int, today: dt.date) -> str | None:
+    """Every finished month of the demo's year closed by an auditor, then the latest ended half-year
+    rated. Returns that half-year ("2026-H1"), or None when it is not within the year."""
+    _recorders, auditors = demo_accounts(session, admin_id)
+    months = demo_months(today)
+    current = points.month_of(today)
     for month in months:
-        if month != current:
+        if month != current and not points.is_closed(session, month):
             points.close_month(session, auditors[0], month, today)
     period = points.half_year_of(session, today)
     year, half = int(period[:4]), int(period[-1])
     previous = f"{year}-H1" if half == 2 else f"{year - 1}-H2"
     first, _ = points.half_year_bounds(session, previous)
-    if points.month_of(first) in months and session.get(StarPeriod, previous) is None:
+    if points.month_of(first) not in months:
+        return None
+    if session.get(StarPeriod, previous) is None:
         points.rate_half_year(session, auditors[0], previous, today)
-    audit.record(session, admin_id, "demo", "point_entry", None,
-                 f"示例积分：{len(entries) + len(reversals)}条记录，{len(reviews)}条审核")
-    return len(entries) + len(reversals)
+    return previous

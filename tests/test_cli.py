@@ -14,11 +14,12 @@ import pytest
 from pypdf import PdfReader
 
 from db.engine import Database
-from station import compound, paths, residents, volunteer
+from station import compound, paths, points, residents, shop, staff, volunteer
 from station.__main__ import build_parser, main
 from station.compound import HouseholdInput
 from station.residents import ResidentInput
 from station.validation import id_check_digit
+from station.vocab import AUDITOR
 from station.volunteer import ActivityInput
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +114,10 @@ def test_report_list(capsys: pytest.CaptureFixture[str]) -> None:
         "star-families\t星级家庭光荣榜（按半年：2026-H1）",
         "volunteer-certificate\t志愿服务时长证明（按年：2026，或日期范围：2026-01-01..2026-06-30），"
         "用 --resident 指定居民",
+        "redemption-slip\t兑换凭证（不分期间，每次兑换一张），用 --record 指定兑换编号",
+        "stock-ledger\t积分超市库存台账（按月：2026-11，按半年：2026-H2，或按年：2026）",
+        "donor-thanks\t捐赠致谢（按月：2026-11，按半年：2026-H2，或按年：2026）",
+        "merchant-statement\t商户服务对账单（按月：2026-11），用 --record 指定商户编号",
     ]
 
 
@@ -285,3 +290,62 @@ def test_a_certificate_as_a_real_command(data_dir: Path, volunteers: dict[str, i
                          "--date", "2026-11-22", "--out", str(out), env_dir=data_dir)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"已生成 {out}（1页）" and out.exists()
+
+
+# ------------------------------------------------------------------ report redemption-slip and other shop prints
+
+
+@pytest.fixture
+def redemption(database: Database, staff_id: int) -> dict[str, int]:
+    """张三明 redeemed a bottle of oil (30 of his 50 points) through the services, today; a merchant exists."""
+    today = dt.date.today()
+    with database.write() as session:
+        auditor = staff.add(session, staff_id, "李建国", AUDITOR)
+        home = compound.add_household(session, staff_id, HouseholdInput("3", "2", "501"))
+        zhang = residents.add_resident(session, staff_id, ResidentInput(
+            "张三明", home, "男", "1956-03-02", relation="户主", phone="13812341234"))
+        item = points.add_item(session, staff_id, points.ItemInput("测试", "五十分", "50"))
+        entry = points.record(session, staff_id, points.EntryInput(item, zhang, None, today.isoformat()), today)
+        points.review(session, auditor, [entry], approve=True)
+        merchant = shop.save_merchant(session, staff_id, "老街理发店", "王师傅", "13912340000", "理发")
+        oil = shop.save_item(session, staff_id, shop.ItemInput("食用油（5升）", "30", "goods", "粮油", "桶"))
+        shop.stock_in(session, staff_id, oil, "5", "商户捐赠", "幸福超市")
+        slip = shop.redeem(session, staff_id, [shop.BasketLine(oil)], zhang, today=today)
+    return {"slip": slip, "merchant": merchant}
+
+
+def test_a_redemption_slip_by_its_number(data_dir: Path, redemption: dict[str, int], tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["--data-dir", str(data_dir), "report", "redemption-slip", "--record", str(redemption["slip"])]) == 0
+    default = tmp_path / f"兑换凭证-DH{redemption['slip']:06d}.pdf"
+    assert capsys.readouterr().out == f"已生成 {default}（1页）\n"
+    text = "".join(PdfReader(default).pages[0].extract_text().split())
+    assert "积分超市兑换凭证" in text and "张三明" in text and "兑换后可用积分余额：20分" in text
+    assert "13812341234" not in text
+    # a merchant's statement is named after the merchant
+    month = points.month_of(dt.date.today())
+    assert main(["--data-dir", str(data_dir), "report", "merchant-statement", "--period", month,
+                 "--record", str(redemption["merchant"])]) == 0
+    assert capsys.readouterr().out == f"已生成 {tmp_path / f'商户服务对账单-老街理发店-{month}.pdf'}（1页）\n"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["redemption-slip"], "打印兑换凭证需要用 --record 指定兑换编号，例如 --record 12"),
+    (["redemption-slip", "--record", "abc"], "--record 应填兑换编号（正整数）"),
+    (["redemption-slip", "--record", "0"], "--record 应填兑换编号（正整数）"),
+    (["redemption-slip", "--record", "999"], "没有编号为 999 的兑换记录"),
+    (["redemption-slip", "--record", "1", "--building", "3"], "兑换凭证不分楼栋，不用 --building"),
+    (["merchant-statement", "--period", "2026-11"], "打印商户服务对账单需要用 --record 指定商户编号"),
+    (["merchant-statement", "--period", "2026-11", "--record", "77"], "没有编号为 77 的联盟商户"),
+    (["stock-ledger", "--period", "2026-11", "--record", "1"], "积分超市库存台账不是某一条记录的，不用 --record"),
+    (["stock-ledger"], "请用 --period 指定期间（按月：2026-11，按半年：2026-H2，或按年：2026）"),
+    (["donor-thanks", "--period", "2026-H3"], "期间格式不对"),
+])
+def test_shop_print_refusals_are_messages(data_dir: Path, redemption: dict[str, int], tmp_path: Path,
+                                          args: list[str], message: str, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["--data-dir", str(data_dir), "report", *args]) == 1
+    assert message in capsys.readouterr().out
+    assert not list(tmp_path.glob("*.pdf"))

@@ -133,9 +133,10 @@ def test_party_and_team_hours(demo_db: Database) -> None:
 
 def test_reviews_and_closed_months(demo_db: Database) -> None:
     with demo_db.read() as session:
-        own = session.scalar(select(func.count()).select_from(PointReview)
+        own = session.scalar(select(func.count()).select_from(PointReview)  # spending is approved as it is made
                              .join(PointEntry, PointEntry.id == PointReview.entry_id)
-                             .where(PointReview.reviewed_by == PointEntry.recorded_by))
+                             .where(PointReview.reviewed_by == PointEntry.recorded_by,
+                                    PointReview.kind != "redemption"))
         hours = aliased(PointEntry)
         decisions = dict(session.execute(
             select(PointReview.decision, func.count()).join(hours, hours.id == PointReview.entry_id)

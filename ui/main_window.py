@@ -17,6 +17,7 @@ from ui.pages import Page
 from ui.points_tab import PointsTab
 from ui.residents_tab import ResidentsTab
 from ui.roster_dialogs import ExportDialog, RosterImportDialog, open_roster
+from ui.shop_tab import ShopTab
 from ui.staff_dialogs import StaffDialog
 from ui.volunteer_dialogs import VolunteerSettingsDialog
 from ui.volunteer_tab import VolunteerTab
@@ -46,11 +47,15 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.points, icons.icon("fa5s.coins"), "积分")
         self.volunteer = VolunteerTab(database, self.staff_id, self)
         self.tabs.addTab(self.volunteer, icons.icon("fa5s.hands-helping"), "志愿时长")
+        self.shop = ShopTab(database, self.staff_id, self)
+        self.tabs.addTab(self.shop, icons.icon("fa5s.store"), "积分超市")
         # Points change balances shown in the residents table, and the other way round; volunteer
-        # hours earn points.
+        # hours earn points; redemptions spend them (and balances decide what can be redeemed).
         self.points.changed.connect(self.residents.model.refresh)
         self.residents.points_changed.connect(self.points.records_changed)
         self.volunteer.changed.connect(self.points.records_changed)
+        self.shop.changed.connect(self.points.records_changed)
+        self.points.changed.connect(self.shop.refresh)
         self.setCentralWidget(self.tabs)
 
         self._build_menus()
@@ -103,6 +108,10 @@ class MainWindow(QMainWindow):
             action = QAction(title, self)
             action.triggered.connect(lambda _checked=False, page=page: self._show_points_page(page))
             points_menu.addAction(action)
+        points_menu.addSeparator()
+        self.redeem_action = QAction(icons.icon("fa5s.shopping-basket"), "积分超市兑换(&D)", self)
+        self.redeem_action.triggered.connect(lambda: self.open_redeem())
+        points_menu.addAction(self.redeem_action)
 
         settings_menu = self.menuBar().addMenu("设置(&S)")
         staff_action = QAction(icons.icon("fa5s.users-cog"), "工作人员(&W)…", self)
@@ -130,6 +139,12 @@ class MainWindow(QMainWindow):
         resident_id = self.residents.selected_id() if self.tabs.currentWidget() is self.residents else None
         self.tabs.setCurrentWidget(self.points)
         return self.points.record(resident_id)
+
+    def open_redeem(self) -> None:
+        """积分 → 积分超市兑换: the desk's redeem page, the cursor in the resident's name."""
+        self.tabs.setCurrentWidget(self.shop)
+        self.shop.show_page(self.shop.redeem)
+        self.shop.redeem.picker.edit.setFocus()
 
     def volunteer_settings(self) -> VolunteerSettingsDialog:
         dialog = VolunteerSettingsDialog(self._db, self.staff_id, self)

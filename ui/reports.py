@@ -47,9 +47,8 @@ def make_report(parent: QWidget | None, database: Database, name: str, period: s
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         with database.read() as session:
-            extra = {} if record_id is None else {"record_id": record_id}
             written = reports.make(session, name, period, target, building_ids=building_ids,
-                                   resident_id=resident_id, **extra)  # type: ignore[arg-type]
+                                   resident_id=resident_id, record_id=record_id)
     except ValidationError as error:
         messages.warn(parent, error.message)
         return None

@@ -1,4 +1,4 @@
-"""Printable notices (公示), certificates and reports as PDF: the registry the window and the command line use."""
+"""Printable notices (公示), certificates and the points supermarket's prints as PDF: the registry the window and the command line use."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from station import points
 from station.errors import ValidationError
-from station.reports import points_notices, volunteer_certificate
+from station.reports import points_notices, shop_prints, volunteer_certificate
 from station.reports.pdf import WrittenPdf
 
 
@@ -22,9 +22,12 @@ class ReportSpec:
     Attributes:
         name: the name used on the command line, e.g. "points-monthly".
         title: what the user sees, e.g. "月度积分公示".
-        period_kind: "month", "half-year" or "year-or-range" (2026, or 2026-01-01..2026-06-30).
+        period_kind: "month", "half-year", "year-or-range" (2026, or 2026-01-01..2026-06-30),
+            "span" (a month, a half-year or a year: 2026-11, 2026-H2, 2026) or "none" (no period).
         public: a masked notice for the notice board (公示栏).
         needs_resident: about one resident (a certificate), who must be given.
+        record: about one record, which must be given as ``record_id``: "redemption" (a redemption's
+            slip) or "merchant" (a merchant's statement); "" for none.
     """
 
     name: str
@@ -32,28 +35,61 @@ class ReportSpec:
     period_kind: str
     public: bool
     needs_resident: bool = False
+    record: str = ""
 
 
-Builder = Callable[[Session, str, Path, dt.date, Sequence[int] | None, int | None], WrittenPdf]
-"""(session, period in standard form, out, today, building ids or None, resident id or None) -> the written PDF."""
+RECORD_KINDS = {"redemption": "兑换编号", "merchant": "商户编号"}
+"""What ``record_id`` is for each kind of record, as the user is asked for it."""
+
+Builder = Callable[[Session, str, Path, dt.date, Sequence[int] | None, int | None, int | None], WrittenPdf]
+"""(session, period in standard form, out, today, building ids or None, resident id or None, record id or None)
+-> the written PDF."""
 
 
 def _monthly_notice(session: Session, period: str, out: Path, today: dt.date,
-                    building_ids: Sequence[int] | None, resident_id: int | None) -> WrittenPdf:
+                    building_ids: Sequence[int] | None, resident_id: int | None,
+                    record_id: int | None) -> WrittenPdf:
     return points_notices.monthly_notice(session, period, out, today, building_ids)
 
 
 def _star_roll(session: Session, period: str, out: Path, today: dt.date,
-               building_ids: Sequence[int] | None, resident_id: int | None) -> WrittenPdf:
+               building_ids: Sequence[int] | None, resident_id: int | None, record_id: int | None) -> WrittenPdf:
     return points_notices.star_roll(session, period, out, today, building_ids)
 
 
 def _volunteer_certificate(session: Session, period: str, out: Path, today: dt.date,
-                           building_ids: Sequence[int] | None, resident_id: int | None) -> WrittenPdf:
+                           building_ids: Sequence[int] | None, resident_id: int | None,
+                           record_id: int | None) -> WrittenPdf:
     if resident_id is None:
         raise ValidationError({"resident": "开具志愿服务时长证明需要指定居民"})
     first, last = volunteer_certificate.period_bounds(period)
     return volunteer_certificate.certificate_pdf(session, resident_id, first, last, out, today)
+
+
+def _redemption_slip(session: Session, period: str, out: Path, today: dt.date,
+                     building_ids: Sequence[int] | None, resident_id: int | None,
+                     record_id: int | None) -> WrittenPdf:
+    if record_id is None:
+        raise ValidationError({"record": "打印兑换凭证需要指定是哪一次兑换（兑换编号）"})
+    return shop_prints.redemption_slip(session, record_id, out, today)
+
+
+def _stock_ledger(session: Session, period: str, out: Path, today: dt.date,
+                  building_ids: Sequence[int] | None, resident_id: int | None, record_id: int | None) -> WrittenPdf:
+    return shop_prints.stock_ledger_pdf(session, period, out, today)
+
+
+def _donor_thanks(session: Session, period: str, out: Path, today: dt.date,
+                  building_ids: Sequence[int] | None, resident_id: int | None, record_id: int | None) -> WrittenPdf:
+    return shop_prints.donor_thanks(session, period, out, today)
+
+
+def _merchant_statement(session: Session, period: str, out: Path, today: dt.date,
+                        building_ids: Sequence[int] | None, resident_id: int | None,
+                        record_id: int | None) -> WrittenPdf:
+    if record_id is None:
+        raise ValidationError({"record": "打印商户服务对账单需要指定是哪一家联盟商户（商户编号）"})
+    return shop_prints.merchant_statement(session, record_id, period, out, today)
 
 
 REPORTS: dict[str, ReportSpec] = {
@@ -62,6 +98,10 @@ REPORTS: dict[str, ReportSpec] = {
         ReportSpec("star-families", "星级家庭光荣榜", "half-year", True),
         ReportSpec("volunteer-certificate", volunteer_certificate.TITLE, "year-or-range", False,
                    needs_resident=True),
+        ReportSpec("redemption-slip", shop_prints.SLIP_TITLE, "none", False, record="redemption"),
+        ReportSpec("stock-ledger", shop_prints.LEDGER_TITLE, "span", False),
+        ReportSpec("donor-thanks", shop_prints.THANKS_TITLE, "span", True),
+        ReportSpec("merchant-statement", shop_prints.STATEMENT_TITLE, "month", False, record="merchant"),
     )
 }
 
@@ -69,10 +109,15 @@ _BUILDERS: dict[str, Builder] = {
     "points-monthly": _monthly_notice,
     "star-families": _star_roll,
     "volunteer-certificate": _volunteer_certificate,
+    "redemption-slip": _redemption_slip,
+    "stock-ledger": _stock_ledger,
+    "donor-thanks": _donor_thanks,
+    "merchant-statement": _merchant_statement,
 }
 
 PERIOD_FORMATS = {"month": "按月：2026-11", "half-year": "按半年：2026-H1",
-                  "year-or-range": volunteer_certificate.PERIOD_FORMAT}
+                  "year-or-range": volunteer_certificate.PERIOD_FORMAT, "span": shop_prints.PERIOD_FORMAT,
+                  "none": "不分期间，每次兑换一张"}
 
 
 def describe(spec: ReportSpec) -> str:
@@ -103,38 +148,47 @@ def parse_period(spec: ReportSpec, period: str) -> str:
         return points.parse_month(period)
     if spec.period_kind == "half-year":
         return points.parse_half_year(period)
+    if spec.period_kind == "span":
+        return shop_prints.parse_span(period)
+    if spec.period_kind == "none":
+        return ""
     return volunteer_certificate.parse_period(period)
 
 
-def default_file_name(name: str, period: str, person: str = "") -> str:
-    """月度积分公示-2026-11.pdf; with a person, 志愿服务时长证明-张三明-2026.pdf."""
+def default_file_name(name: str, period: str, person: str = "", record_id: int | None = None) -> str:
+    """月度积分公示-2026-11.pdf; with a person, 志愿服务时长证明-张三明-2026.pdf; a slip, 兑换凭证-DH000123.pdf."""
     spec = spec_for(name)
     period = parse_period(spec, period).replace("..", "至")
-    return "-".join(part for part in (spec.title, person, period) if part) + ".pdf"
+    number = shop_prints.slip_number(record_id) if spec.record == "redemption" and record_id is not None else ""
+    return "-".join(part for part in (spec.title, person, period, number) if part) + ".pdf"
 
 
 def build(session: Session, name: str, period: str, out: Path, today: dt.date | None = None,
-          building_ids: Sequence[int] | None = None, resident_id: int | None = None) -> WrittenPdf:
+          building_ids: Sequence[int] | None = None, resident_id: int | None = None,
+          record_id: int | None = None) -> WrittenPdf:
     """Write the notice ``name`` for ``period`` to ``out``; the written file, its pages and build time."""
     spec = spec_for(name)
     period = parse_period(spec, period)
-    return _BUILDERS[spec.name](session, period, Path(out), today or dt.date.today(), building_ids, resident_id)
+    return _BUILDERS[spec.name](session, period, Path(out), today or dt.date.today(), building_ids, resident_id,
+                                record_id)
 
 
 def make(session: Session, name: str, period: str, out: Path, today: dt.date | None = None,
-         building_ids: Sequence[int] | None = None, resident_id: int | None = None) -> Path:
+         building_ids: Sequence[int] | None = None, resident_id: int | None = None,
+         record_id: int | None = None) -> Path:
     """Write the notice ``name`` for ``period`` (e.g. "2026-11", "2026-H1", "2026") to ``out``; the written path.
 
     ``today`` is the first day of the objection period (公示期), or the day a
     certificate is issued; ``building_ids`` limits a notice to those buildings;
-    ``resident_id`` is the person a certificate is for.
+    ``resident_id`` is the person a certificate is for; ``record_id`` the one record a print
+    is about (``spec.record``: the redemption of a slip, the merchant of a statement).
 
     Raises:
-        ValidationError: unknown notice, malformed period, no resident for a certificate, nothing to show,
-            or the file could not be written.
+        ValidationError: unknown notice, malformed period, no resident for a certificate, no record or an
+            unknown one for a slip or statement, nothing to show, or the file could not be written.
     """
-    return build(session, name, period, out, today, building_ids, resident_id).path
+    return build(session, name, period, out, today, building_ids, resident_id, record_id).path
 
 
-__all__ = ["PERIOD_FORMATS", "REPORTS", "ReportSpec", "WrittenPdf", "build", "default_file_name", "describe",
-           "make", "parse_period", "spec_for"]
+__all__ = ["PERIOD_FORMATS", "RECORD_KINDS", "REPORTS", "ReportSpec", "WrittenPdf", "build", "default_file_name",
+           "describe", "make", "parse_period", "spec_for"]

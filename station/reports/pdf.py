@@ -372,6 +372,53 @@ class SealBlock(Flowable):  # type: ignore[misc]
         canvas.restoreState()
 
 
+class SignatureLines(Flowable):  # type: ignore[misc]
+    """Rows of "label ____________" to sign by hand, the labels of a row spread evenly across the width.
+
+    Example: ``SignatureLines([("兑换人签字：", "经办人：")], font)``.
+    """
+
+    SIZE = 11.5
+    ROW = 12 * mm
+    LINE = 36 * mm
+
+    def __init__(self, rows: Sequence[Sequence[str]], font: str) -> None:
+        super().__init__()
+        self.rows = [list(row) for row in rows]
+        self.font = font
+        self.width = 0.0
+        self.height = len(self.rows) * self.ROW
+
+    @property
+    def texts(self) -> list[str]:
+        return [label for row in self.rows for label in row]
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFillColor(colors.black)
+        canvas.setStrokeColor(colors.black)
+        canvas.setLineWidth(0.6)
+        canvas.setFont(self.font, self.SIZE)
+        for index, row in enumerate(self.rows):
+            y = self.height - (index + 1) * self.ROW + 3 * mm
+            column = self.width / max(len(row), 1)
+            for number, label in enumerate(row):
+                if not label:  # an empty place keeps the columns of the row above
+                    continue
+                x = number * column
+                canvas.drawString(x, y, label)
+                start = x + pdfmetrics.stringWidth(label, self.font, self.SIZE) + 1 * mm
+                end = min(start + self.LINE, x + column - 5 * mm)
+                if end > start + 10 * mm:
+                    canvas.line(start, y - 1.5, end, y - 1.5)
+        canvas.restoreState()
+
+
 class _KeepEndWithTable(Flowable):  # type: ignore[misc]
     """A table and what ends the document after it (a note, the seal block), which never stands alone on a page.
 
@@ -445,6 +492,22 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "sign": ParagraphStyle("sign", parent=base, alignment=TA_RIGHT, spaceBefore=10, leading=18),
         "cell": ParagraphStyle("cell", parent=base, fontSize=10, leading=13, alignment=TA_LEFT),
     }
+
+
+def grid_commands(font: str, header_rows: int = 1) -> list[tuple[Any, ...]]:
+    """The table style of every document: a grid, shaded header rows, every other row lightly shaded."""
+    return [
+        ("FONT", (0, 0), (-1, -1), font, 10.5, 14),
+        ("TEXTCOLOR", (0, 0), (-1, -1), colors.black),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("BOX", (0, 0), (-1, -1), 0.9, colors.black),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_SHADE),
+        ("ROWBACKGROUNDS", (0, header_rows), (-1, -1), [colors.white, SHADE]),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+    ]
 
 
 class NoticeDocument:
@@ -537,6 +600,20 @@ class NoticeDocument:
         """
         texts = [issuer, date_text, SealBlock.SEAL_TEXT] + ([SealBlock.HANDLER_TEXT] if handled_by else [])
         self.add(SealBlock(issuer, date_text, self.font.name, handled_by), texts)
+        self._keep_end_with_last_table()
+
+    def signature_lines(self, *rows: Sequence[str]) -> None:
+        """The end of a slip or statement: rows of "label ________" to sign by hand.
+
+        Like the seal block, it never stands alone on a page: the last rows of the
+        table before it go to the next page with it.
+        """
+        lines = SignatureLines(rows, self.font.name)
+        self.add(lines, lines.texts)
+        self._keep_end_with_last_table()
+
+    def _keep_end_with_last_table(self) -> None:
+        """Bind what follows the last table (or the last two flowables) so it is never alone on a page."""
         tables = [index for index, item in enumerate(self.story) if isinstance(item, Table)]
         if tables:
             self.story[tables[-1]:] = [_KeepEndWithTable(self.story[tables[-1]], self.story[tables[-1] + 1:])]
@@ -568,18 +645,7 @@ class NoticeDocument:
         if total is not None:
             self.texts.extend(total)
             cells.append(list(total))
-        commands: list[tuple[Any, ...]] = [
-            ("FONT", (0, 0), (-1, -1), self.font.name, 10.5, 14),
-            ("TEXTCOLOR", (0, 0), (-1, -1), colors.black),
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("BOX", (0, 0), (-1, -1), 0.9, colors.black),
-            ("BACKGROUND", (0, 0), (-1, 0), HEADER_SHADE),
-            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SHADE]),
-            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ]
+        commands = grid_commands(self.font.name)
         for index, where in enumerate(align or ()):
             commands.append(("ALIGN", (index, 1), (index, -1), where))
         if total is not None:
