@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QPushButton,
     QTableView,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -115,3 +116,47 @@ def toolbar(*buttons: QWidget) -> QToolBar:
     for widget in buttons:
         bar.addWidget(widget)
     return bar
+
+
+class PagedTab(QWidget):
+    """A main-window tab made of pages; a page reads its records again when shown after a change."""
+
+    changed = Signal()  # a page changed the records: other tabs may be stale
+
+    def __init__(self, name: str, pages: Sequence[tuple[Page, str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pages = QTabWidget()
+        self.pages.setObjectName(name)
+        self.page_list: tuple[Page, ...] = tuple(page for page, _icon, _title in pages)
+        for page, icon, title in pages:
+            self.pages.addTab(page, icons.icon(icon), title)
+            page.changed.connect(self.records_changed)
+        self.pages.currentChanged.connect(lambda _i: self._show_current())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        super().showEvent(event)  # type: ignore[arg-type]
+        self._show_current()
+
+    def _show_current(self) -> None:
+        page = self.pages.currentWidget()
+        if isinstance(page, Page) and page.stale:
+            page.reload()
+
+    def refresh(self) -> None:
+        """Records changed elsewhere: every page reads again when next shown."""
+        for page in self.page_list:
+            page.stale = True
+        if self.isVisible():
+            self._show_current()
+
+    def records_changed(self) -> None:
+        """A page of this tab changed the records."""
+        self.refresh()
+        self.changed.emit()
+
+    def show_page(self, page: Page) -> None:
+        self.pages.setCurrentWidget(page)
+        self._show_current()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -15,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSpinBox,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +22,7 @@ from station import compound, points, settings, staff
 from station.errors import ValidationError
 from station.points import LedgerQuery, LedgerRow
 from station.vocab import AUDITOR
-from ui import icons, messages
+from ui import messages
 from ui.points_dialogs import (
     LEDGER_HEADERS,
     ItemDialog,
@@ -38,7 +35,7 @@ from ui.points_dialogs import (
 from ui.forms import hint_label
 from ui.reports import make_report
 from ui.staff_dialogs import StaffDialog
-from ui.pages import Page, make_button, make_table, select_where, selected_rows
+from ui.pages import Page, PagedTab, make_button, make_table, select_where, selected_rows
 from ui.table_models import SimpleTableModel
 
 MONTHLY_NOTICE = "points-monthly"
@@ -599,14 +596,10 @@ class CataloguePage(Page):
         return self._run(lambda session: points.load_default_catalogue(session, self._staff_id))
 
 
-class PointsTab(QWidget):
+class PointsTab(PagedTab):
     """积分: the points system's work, one page each."""
 
-    changed = Signal()  # points changed: balances elsewhere (the residents tab) are stale
-    status = Signal(str)
-
     def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self._db = database
         self.ledger = LedgerPage(database, staff_id)
         self.review = ReviewPage(database, staff_id)
@@ -614,54 +607,22 @@ class PointsTab(QWidget):
         self.stars = StarsPage(database, staff_id)
         self.dual = DualPointsPage(database, staff_id)
         self.catalogue = CataloguePage(database, staff_id)
-        self.pages = QTabWidget()
-        self.pages.setObjectName("points_pages")
-        for page, icon, title in (
-            (self.ledger, "fa5s.list", "积分台账"),
-            (self.review, "fa5s.user-check", "待审核"),
-            (self.months, "fa5s.calendar-check", "月度评审"),
-            (self.stars, "fa5s.star", "星级家庭"),
-            (self.dual, "fa5s.sitemap", "双积分"),
-            (self.catalogue, "fa5s.book", "积分细则"),
-        ):
-            self.pages.addTab(page, icons.icon(icon), title)
-            page.changed.connect(self.records_changed)
-        self.pages.currentChanged.connect(lambda _i: self._show_current())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.pages)
+        super().__init__("points_pages", ((self.ledger, "fa5s.list", "积分台账"),
+                                          (self.review, "fa5s.user-check", "待审核"),
+                                          (self.months, "fa5s.calendar-check", "月度评审"),
+                                          (self.stars, "fa5s.star", "星级家庭"),
+                                          (self.dual, "fa5s.sitemap", "双积分"),
+                                          (self.catalogue, "fa5s.book", "积分细则")), parent)
         self._update_pending()
 
-    @property
-    def page_list(self) -> Sequence[Page]:
-        return (self.ledger, self.review, self.months, self.stars, self.dual, self.catalogue)
-
-    def showEvent(self, event: object) -> None:  # noqa: N802
-        super().showEvent(event)  # type: ignore[arg-type]
-        self._show_current()
-
-    def _show_current(self) -> None:
-        page = self.pages.currentWidget()
-        if isinstance(page, Page) and page.stale:
-            page.reload()
-
-    def records_changed(self) -> None:
-        """Something changed the points: every page reads again when next shown."""
-        for page in self.page_list:
-            page.stale = True
-        if self.isVisible():
-            self._show_current()
+    def refresh(self) -> None:
+        super().refresh()
         self._update_pending()
-        self.changed.emit()
 
     def _update_pending(self) -> None:
         with self._db.read() as session:
             pending = points.pending_count(session)
         self.pages.setTabText(1, f"待审核 ({pending})" if pending else "待审核")
-
-    def show_page(self, page: Page) -> None:
-        self.pages.setCurrentWidget(page)
-        self._show_current()
 
     def record(self, resident_id: int | None = None) -> RecordDialog:
         self.show_page(self.ledger)

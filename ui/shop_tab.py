@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -40,7 +39,7 @@ from station.validation import mask_phone
 from station.vocab import ADMIN, AUDITOR
 from ui import icons, messages
 from ui.forms import ERROR_STYLE, hint_label
-from ui.pages import Page, make_button, make_table, select_where, selected_rows, toolbar
+from ui.pages import Page, PagedTab, make_button, make_table, select_where, selected_rows, toolbar
 from ui.pickers import PersonPicker
 from ui.points_dialogs import ReasonDialog
 from ui.reports import make_report
@@ -896,57 +895,17 @@ class VouchersPage(Page):
         return dialog
 
 
-class ShopTab(QWidget):
+class ShopTab(PagedTab):
     """积分超市: redeeming points and what it needs, one page each."""
 
-    changed = Signal()  # points were spent or given back: balances elsewhere are stale
-
     def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self.redeem = RedeemPage(database, staff_id)
         self.shelf = ShelfPage(database, staff_id)
         self.records = RedemptionsPage(database, staff_id)
         self.merchants = MerchantsPage(database, staff_id)
         self.vouchers = VouchersPage(database, staff_id)
-        self.pages = QTabWidget()
-        self.pages.setObjectName("shop_pages")
-        for page, icon, title in ((self.redeem, "fa5s.shopping-basket", "兑换"),
-                                  (self.shelf, "fa5s.boxes", "货架与库存"),
-                                  (self.records, "fa5s.receipt", "兑换记录"),
-                                  (self.merchants, "fa5s.handshake", "商家联盟"),
-                                  (self.vouchers, "fa5s.ticket-alt", "星级家庭奖券")):
-            self.pages.addTab(page, icons.icon(icon), title)
-            page.changed.connect(self.records_changed)
-        self.pages.currentChanged.connect(lambda _i: self._show_current())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.pages)
-
-    @property
-    def page_list(self) -> tuple[Page, ...]:
-        return (self.redeem, self.shelf, self.records, self.merchants, self.vouchers)
-
-    def showEvent(self, event: object) -> None:  # noqa: N802
-        super().showEvent(event)  # type: ignore[arg-type]
-        self._show_current()
-
-    def _show_current(self) -> None:
-        page = self.pages.currentWidget()
-        if isinstance(page, Page) and page.stale:
-            page.reload()
-
-    def refresh(self) -> None:
-        """Records changed elsewhere (points approved, a resident moved out): read again when shown."""
-        for page in self.page_list:
-            page.stale = True
-        if self.isVisible():
-            self._show_current()
-
-    def records_changed(self) -> None:
-        """A page of this tab changed the records."""
-        self.refresh()
-        self.changed.emit()
-
-    def show_page(self, page: Page) -> None:
-        self.pages.setCurrentWidget(page)
-        self._show_current()
+        super().__init__("shop_pages", ((self.redeem, "fa5s.shopping-basket", "兑换"),
+                                        (self.shelf, "fa5s.boxes", "货架与库存"),
+                                        (self.records, "fa5s.receipt", "兑换记录"),
+                                        (self.merchants, "fa5s.handshake", "商家联盟"),
+                                        (self.vouchers, "fa5s.ticket-alt", "星级家庭奖券")), parent)

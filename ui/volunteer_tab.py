@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSpinBox,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -21,11 +19,11 @@ from db.engine import Database
 from station import volunteer
 from station.errors import ValidationError
 from station.volunteer import ActivityRow, AttendanceRow, hours_text
-from ui import icons, messages
+from ui import messages
 from ui.forms import hint_label
 from ui.pickers import PersonPicker
 from ui.points_dialogs import ReasonDialog
-from ui.pages import Page, make_button, make_table, select_where, selected_rows, toolbar
+from ui.pages import Page, PagedTab, make_button, make_table, select_where, selected_rows, toolbar
 from ui.reports import make_report
 from ui.resident_dialogs import ResidentDialog
 from ui.table_models import SimpleTableModel
@@ -571,47 +569,15 @@ class HoursPage(Page):
                         person=self.person.edit.text().strip())
 
 
-class VolunteerTab(QWidget):
+class VolunteerTab(PagedTab):
     """志愿时长: the volunteer work, one page each."""
 
-    changed = Signal()  # volunteer points were recorded or reversed
-
     def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self.activities = ActivitiesPage(database, staff_id)
         self.care = CarePage(database, staff_id)
         self.teams = TeamsPage(database, staff_id)
         self.hours = HoursPage(database, staff_id)
-        self.pages = QTabWidget()
-        self.pages.setObjectName("volunteer_pages")
-        for page, icon, title in ((self.activities, "fa5s.calendar-alt", "活动与签到"),
-                                  (self.care, "fa5s.hand-holding-heart", "关爱走访"),
-                                  (self.teams, "fa5s.users", "服务队"),
-                                  (self.hours, "fa5s.chart-bar", "时长统计")):
-            self.pages.addTab(page, icons.icon(icon), title)
-            page.changed.connect(self.records_changed)
-        self.pages.currentChanged.connect(lambda _i: self._show_current())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.pages)
-
-    def showEvent(self, event: object) -> None:  # noqa: N802
-        super().showEvent(event)  # type: ignore[arg-type]
-        self._show_current()
-
-    def _show_current(self) -> None:
-        page = self.pages.currentWidget()
-        if isinstance(page, Page) and page.stale:
-            page.reload()
-
-    def records_changed(self) -> None:
-        for page in (self.activities, self.care, self.teams, self.hours):
-            page.stale = True
-        if self.isVisible():
-            self._show_current()
-        self.changed.emit()
-
-    def show_page(self, page: Page) -> None:
-        self.pages.setCurrentWidget(page)
-        self._show_current()
-
+        super().__init__("volunteer_pages", ((self.activities, "fa5s.calendar-alt", "活动与签到"),
+                                             (self.care, "fa5s.hand-holding-heart", "关爱走访"),
+                                             (self.teams, "fa5s.users", "服务队"),
+                                             (self.hours, "fa5s.chart-bar", "时长统计")), parent)
