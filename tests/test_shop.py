@@ -23,7 +23,8 @@ from station.residents import ResidentInput
 from station.shop import BasketLine
 from station.vocab import AUDITOR, CLERK
 
-TODAY = dt.date(2026, 11, 22)
+# Redemptions and stock movements are stamped with the clock: the quota month and the ledger day are today's.
+TODAY = dt.date.today()
 
 
 @dataclass
@@ -44,7 +45,7 @@ class Shop:
         """Approved points for a resident."""
         with self.db.write() as session:
             item = points.add_item(session, self.admin, ItemInput("测试", f"测试{resident}-{value}", str(value)))
-            entry = points.record(session, self.clerk, EntryInput(item, resident, None, "2026-11-02"), TODAY)
+            entry = points.record(session, self.clerk, EntryInput(item, resident, None, f"{TODAY:%Y-%m-%d}"), TODAY)
             points.review(session, self.auditor, [entry], approve=True)
 
     def stock(self, item: int) -> int:
