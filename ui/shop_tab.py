@@ -136,6 +136,7 @@ class RedeemPage(Page):
         self.shelf_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.shelf_table.doubleClicked.connect(lambda index: self.add_row(index.row()))
         self.shelf_table.installEventFilter(self)
+        self.shelf_table.setTabKeyNavigation(False)  # Tab goes on to the basket, not from cell to cell
 
         self.basket = QTableWidget(0, len(self.BASKET_HEADERS))
         self.basket.setObjectName("basket")
@@ -148,6 +149,7 @@ class RedeemPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.basket.installEventFilter(self)
+        self.basket.setTabKeyNavigation(False)
         self.balance = QLabel()
         self.balance.setObjectName("balance")
         self.balance.setWordWrap(True)
@@ -181,7 +183,8 @@ class RedeemPage(Page):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel("<b>3. 兑换单</b>（数量可以改）"))
+        right_layout.addWidget(QLabel("<b>3. 兑换单</b>（数量可以改：Tab 键到兑换单，上下键选中一行，"
+                                      "回车输入数量，+/- 加减一件，Delete 移除）"))
         right_layout.addWidget(self.basket, 1)
         right_layout.addWidget(self.balance)
         actions = QHBoxLayout()
@@ -260,12 +263,55 @@ class RedeemPage(Page):
         if watched in (self.filter, self.shelf_table) and enter and plain:
             self._add_current()
             return True
-        if watched is self.basket and key == Qt.Key.Key_Delete:
-            row = self.basket.currentRow()
-            if 0 <= row < len(self._basket):
-                self.remove(list(self._basket)[row])
+        if watched is self.basket and plain and self._basket_key(key):
+            return True
+        if isinstance(watched, QSpinBox) and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+            watched.interpretText()
+            if not plain:  # Ctrl+Enter while typing a quantity: redeem, as anywhere on the page
+                self.confirm()
+                return True
+            item_id = watched.property("item_id")
+            if item_id in self._basket:
+                self.basket.setCurrentCell(list(self._basket).index(item_id), 0)
+            self.basket.setFocus()  # the quantity is set: back to the basket's rows
             return True
         return super().eventFilter(watched, event)
+
+    def _basket_key(self, key: int) -> bool:
+        """The basket with the keyboard: Enter types a quantity, + and - change it by one, Delete removes."""
+        if not self._basket:
+            return False
+        row = self.basket.currentRow()
+        if not 0 <= row < len(self._basket):
+            row = 0
+            self._select_basket_row(0)
+        item_id = list(self._basket)[row]
+        spin = self.basket.cellWidget(row, self.COL_QUANTITY)
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.remove(item_id)
+            if self._basket:
+                self._select_basket_row(min(row, len(self._basket) - 1))
+            else:
+                self.filter.setFocus()  # nothing left to change: choose again
+            return True
+        if not isinstance(spin, QSpinBox):
+            return False
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            spin.setFocus()
+            spin.selectAll()
+            return True
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            spin.setValue(spin.value() + 1)
+            return True
+        if key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            spin.setValue(spin.value() - 1)
+            return True
+        return False
+
+    def _select_basket_row(self, row: int) -> None:
+        """The row's name cell current (a current quantity cell would take the focus into its box)."""
+        self.basket.setCurrentCell(row, 0)
+        self.basket.selectRow(row)
 
     # ------------------------------------------------------------ the basket
 
@@ -287,6 +333,9 @@ class RedeemPage(Page):
             spin.setRange(1, 999)
             spin.setValue(count)
             spin.setSuffix(f" {row.unit}")
+            spin.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # reached from its row with Enter, not by Tab
+            spin.setProperty("item_id", item_id)
+            spin.installEventFilter(self)
             spin.valueChanged.connect(lambda value, item_id=item_id: self.set_quantity(item_id, value))
             self.basket.setCellWidget(n, self.COL_QUANTITY, spin)
             self.basket.setItem(n, 2, QTableWidgetItem(str(row.price)))
@@ -297,6 +346,7 @@ class RedeemPage(Page):
             remove.setText("移除")
             remove.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             remove.setAutoRaise(True)
+            remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Delete on the row does it from the keyboard
             remove.clicked.connect(lambda _checked=False, item_id=item_id: self.remove(item_id))
             self.basket.setCellWidget(n, self.COL_REMOVE, remove)
 

@@ -329,3 +329,43 @@ def test_items_and_merchants_dialogs(  # type: ignore[no-untyped-def]
     assert tab.shelf.retire_button.text() == "重新上架"
     tab.show_page(tab.redeem)
     assert "洗车一次" not in shown(tab.redeem.shelf_table, 0)
+
+
+def test_the_basket_is_changed_with_the_keyboard_only(  # type: ignore[no-untyped-def]
+        qtbot, tab: ShopTab, stocked: Market, known: dict[str, int]) -> None:
+    stocked.give(known["张三明"], 100)
+    page = tab.redeem
+    tab.show_page(page)
+    type_text(qtbot, page.picker.edit, "张三明")
+    qtbot.keyClick(page.picker.edit, Qt.Key.Key_Return)
+    for name, times in (("油", 3), ("皂", 1)):
+        type_text(qtbot, page.filter, name)
+        for _ in range(times):
+            qtbot.keyClick(page.filter, Qt.Key.Key_Return)
+    assert [(line.item_id, line.quantity) for line in page.lines()] == [(stocked.oil, 3), (stocked.soap, 1)]
+    # Tab leaves the shelf list for the basket (it does not walk the list's cells)
+    qtbot.keyClick(page.filter, Qt.Key.Key_Tab)
+    assert page.focusWidget() is page.shelf_table
+    qtbot.keyClick(page.shelf_table, Qt.Key.Key_Tab)
+    assert page.focusWidget() is page.basket
+    qtbot.keyClick(page.basket, Qt.Key.Key_Minus)  # the first row: 3 oil -> 2
+    assert page.lines()[0].quantity == 2
+    qtbot.keyClick(page.basket, Qt.Key.Key_Down)
+    qtbot.keyClick(page.basket, Qt.Key.Key_Return)  # type the soap's quantity
+    spin = page.basket.cellWidget(1, page.COL_QUANTITY)
+    assert page.focusWidget() is spin
+    qtbot.keyClicks(spin, "4")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert page.focusWidget() is page.basket
+    assert [(line.item_id, line.quantity) for line in page.lines()] == [(stocked.oil, 2), (stocked.soap, 4)]
+    assert page.balance.text() == "现有积分 100 分，本次兑换 80 分，兑换后 20 分"
+    qtbot.keyClick(page.basket, Qt.Key.Key_Up)
+    qtbot.keyClick(page.basket, Qt.Key.Key_Delete)  # the oil goes
+    assert [(line.item_id, line.quantity) for line in page.lines()] == [(stocked.soap, 4)]
+    assert page.focusWidget() is page.basket
+    qtbot.keyClick(page.basket, Qt.Key.Key_Return)
+    spin = page.basket.cellWidget(0, page.COL_QUANTITY)
+    assert page.focusWidget() is spin
+    qtbot.keyClick(spin, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # redeems from the box too
+    assert page.done.text() == "已兑换：张三明 洗衣皂×4，共20分，剩余积分 80 分"
+    assert stocked.stock(stocked.soap) == 16 and stocked.stock(stocked.oil) == 10
