@@ -380,3 +380,42 @@ class ReceiverDialog(QDialog):
             self.form.show_errors(error.errors)
             return
         self.accept()
+
+
+class PeriodDialog(QDialog):
+    """打印…: which month, half-year or year — one of the usual ones, or typed (2026-10, 2026-H1, 2026)."""
+
+    def __init__(self, title: str, prompt: str, choices: list[tuple[str, str]], check: Callable[[str], str],
+                 current: int = 0, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._check = check
+        self.period = ""
+        self.choice = _editable_combo("period", [label for label, _period in choices], "")
+        for index, (_label, period) in enumerate(choices):
+            self.choice.setItemData(index, period)
+        self.choice.setCurrentIndex(max(0, min(current, len(choices) - 1)))
+        self.form = FieldForm()
+        self.form.add_field("period", "期间：", self.choice)
+        label = QLabel(prompt)
+        label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addLayout(self.form)
+        layout.addWidget(self.form.general_error)
+        layout.addWidget(_buttons(self, "打印…", self.save))
+        _fit(self, 420)
+
+    def chosen(self) -> str:
+        """The period chosen from the list, or as typed."""
+        text = self.choice.currentText().strip()
+        index = self.choice.findText(text)
+        return str(self.choice.itemData(index)) if index >= 0 else text
+
+    def save(self) -> None:
+        try:
+            self.period = self._check(self.chosen())
+        except ValidationError as error:
+            self.form.show_errors({"period": error.message})
+            return
+        self.accept()

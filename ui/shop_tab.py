@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -46,6 +47,7 @@ from ui.reports import make_report
 from ui.shop_dialogs import (
     ItemDialog,
     MerchantDialog,
+    PeriodDialog,
     ReceiverDialog,
     StockInDialog,
     StockTakeDialog,
@@ -55,6 +57,9 @@ from ui.staff_dialogs import StaffDialog
 from ui.table_models import SimpleTableModel
 
 SLIP = "redemption-slip"
+LEDGER = "stock-ledger"
+THANKS = "donor-thanks"
+STATEMENT = "merchant-statement"
 DONE_STYLE = "color: #1e7e34;"
 SHELF_ROLES = (ADMIN, AUDITOR)
 NO_SHELF_ROLE = "修改货架需要管理员或积分审核员账号"
@@ -65,6 +70,35 @@ def slip_available() -> bool:
     from station import reports
 
     return SLIP in reports.REPORTS
+
+
+def _slip_name(redemption_id: int) -> str:
+    """DH000123, the slip's number, for the file's name."""
+    from station.reports import shop_prints
+
+    return shop_prints.slip_number(redemption_id)
+
+
+def _check_span(text: str) -> str:
+    from station.reports import shop_prints  # reportlab loads on the first print, not at start-up
+
+    return shop_prints.parse_span(text)
+
+
+def _months_back(today: dt.date, count: int) -> list[str]:
+    """This month and the ``count - 1`` before it, newest first."""
+    index = today.year * 12 + today.month - 1
+    return [f"{(index - n) // 12:04d}-{(index - n) % 12 + 1:02d}" for n in range(count)]
+
+
+def _span_choices(database: Database, today: dt.date) -> list[tuple[str, str]]:
+    """The periods a stock ledger or a thank-you is usually printed for: months, half-years, years."""
+    this_month, last_month = _months_back(today, 2)
+    with database.read() as session:
+        halves = [(points.half_year_label(session, view.period), view.period)
+                  for view in points.periods(session, today, count=2)]
+    return [(f"{points.month_label(this_month)}（本月）", this_month), (points.month_label(last_month), last_month),
+            *halves, (f"{today.year}年全年", str(today.year)), (f"{today.year - 1}年全年", str(today.year - 1))]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -458,7 +492,8 @@ class RedeemPage(Page):
 
     def print_slip(self) -> None:
         if self.last_redemption is not None:
-            make_report(self, self._db, SLIP, "", record_id=self.last_redemption)
+            make_report(self, self._db, SLIP, "", person=_slip_name(self.last_redemption),
+                        record_id=self.last_redemption)
 
 
 class ShelfPage(Page):
@@ -489,6 +524,10 @@ class ShelfPage(Page):
         self.take_button.clicked.connect(lambda: self.stock_take())
         self.off_button = make_button("fa5s.trash-alt", "报损…", "write_off")
         self.off_button.clicked.connect(lambda: self.write_off())
+        self.ledger_button = make_button("fa5s.print", "打印库存台账…", "print_ledger")
+        self.ledger_button.clicked.connect(lambda: self.print_ledger())
+        self.thanks_button = make_button("fa5s.print", "打印捐赠致谢…", "print_thanks")
+        self.thanks_button.clicked.connect(lambda: self.print_thanks())
         self.summary = QLabel()
         self.summary.setObjectName("shelf_summary")
         self.done = QLabel()
@@ -512,6 +551,7 @@ class ShelfPage(Page):
         actions.addSpacing(12)
         actions.addWidget(self.summary)
         top_layout.addLayout(actions)
+        top_layout.addWidget(toolbar(self.ledger_button, self.thanks_button))
         top_layout.addWidget(self.table)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
@@ -645,6 +685,24 @@ class ShelfPage(Page):
         self._open(dialog)
         return dialog
 
+    def _print_span(self, name: str, title: str, prompt: str) -> PeriodDialog:
+        dialog = PeriodDialog(title, prompt, _span_choices(self._db, dt.date.today()), _check_span, parent=self)
+        dialog.accepted.connect(lambda: make_report(self, self._db, name, dialog.period))
+        self._open(dialog)
+        return dialog
+
+    def print_ledger(self) -> PeriodDialog:
+        """积分超市库存台账: every goods item's opening, in by source, out, adjustments and closing stock."""
+        return self._print_span(LEDGER, "打印库存台账",
+                                "库存台账列出每种物品的期初库存、各来源入库、兑换出库、盘点和报损调整、期末库存，"
+                                "供积分审核小组审核签字。请选择期间，或填写月份（2026-10）、半年（2026-H1）、年份（2026）：")
+
+    def print_thanks(self) -> PeriodDialog:
+        """捐赠致谢: the public thank-you to the donors of the period."""
+        return self._print_span(THANKS, "打印捐赠致谢",
+                                "捐赠致谢张贴在公示栏，列出期间内商户捐赠和居民众筹的物品。请选择期间，"
+                                "或填写月份（2026-10）、半年（2026-H1）、年份（2026）：")
+
 
 class RedemptionsPage(Page):
     """兑换记录: the latest redemptions; an auditor cancels one (points and goods come back)."""
@@ -666,6 +724,9 @@ class RedemptionsPage(Page):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.cancel_button = make_button("fa5s.undo", "撤销兑换…", "cancel_redemption")
         self.cancel_button.clicked.connect(lambda: self.cancel_selected())
+        self.slip_button = make_button("fa5s.print", "打印兑换凭证", "print_record_slip")
+        self.slip_button.clicked.connect(lambda: self.print_slip())
+        self.table.doubleClicked.connect(lambda _i: self.print_slip())
         self.count = QLabel()
         top = QHBoxLayout()
         top.addWidget(QLabel("审核人："))
@@ -675,6 +736,7 @@ class RedemptionsPage(Page):
         top.addStretch()
         actions = QHBoxLayout()
         actions.addWidget(self.cancel_button)
+        actions.addWidget(self.slip_button)
         actions.addStretch()
         actions.addWidget(self.count)
         layout = QVBoxLayout(self)
@@ -719,6 +781,13 @@ class RedemptionsPage(Page):
     def _update_buttons(self) -> None:
         row = self.selected()
         self.cancel_button.setEnabled(row is not None and not row.cancelled and self.auditor.count() > 0)
+        self.slip_button.setEnabled(row is not None)
+
+    def print_slip(self) -> None:
+        """The selected redemption's slip again (a cancelled one prints marked 已撤销)."""
+        row = self.selected()
+        if row is not None:
+            make_report(self, self._db, SLIP, "", person=_slip_name(row.id), record_id=row.id)
 
     def cancel_selected(self) -> ReasonDialog | None:
         row = self.selected()
@@ -759,14 +828,36 @@ class MerchantsPage(Page):
         self.add_button.clicked.connect(lambda: self.add())
         self.edit_button = make_button("fa5s.edit", "修改…", "edit_merchant")
         self.edit_button.clicked.connect(lambda: self.edit())
-        self.edit_button.setEnabled(False)
-        self.table.selectionModel().selectionChanged.connect(
-            lambda *_: self.edit_button.setEnabled(self.selected() is not None))
+        self.statement_button = make_button("fa5s.print", "打印对账单…", "print_statement")
+        self.statement_button.clicked.connect(lambda: self.print_statement())
+        self._update_buttons()
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout = QVBoxLayout(self)
         layout.addWidget(hint_label("联盟商户为居民提供积分可兑换的服务（洗车、家政、理发等）。"
                                     "在“货架与库存”中把商户的服务上架为“商家服务”。"))
-        layout.addWidget(toolbar(self.add_button, self.edit_button))
+        layout.addWidget(toolbar(self.add_button, self.edit_button, self.statement_button))
         layout.addWidget(self.table)
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected() is not None
+        self.edit_button.setEnabled(chosen)
+        self.statement_button.setEnabled(chosen)
+
+    def print_statement(self) -> PeriodDialog | None:
+        """商户服务对账单: the merchant's services redeemed in a month (last month unless chosen otherwise)."""
+        merchant = self.selected()
+        if merchant is None:
+            return None
+        months = _months_back(dt.date.today(), 12)
+        dialog = PeriodDialog(
+            "打印商户服务对账单", f"{merchant.name}：列出一个月内居民兑换的该商户服务，按服务合计，商户和服务站双方签字。"
+            "请选择月份，或填写月份（例如 2026-10）：",
+            [(points.month_label(month) + ("（本月）" if n == 0 else ""), month) for n, month in enumerate(months)],
+            points.parse_month, current=1, parent=self)
+        dialog.accepted.connect(lambda: make_report(self, self._db, STATEMENT, dialog.period, person=merchant.name,
+                                                    record_id=merchant.id))
+        self._open(dialog)
+        return dialog
 
     def reload(self) -> None:
         with self._db.read() as session:
@@ -774,7 +865,7 @@ class MerchantsPage(Page):
         self.model.set_rows([(m.name, m.contact, mask_phone(m.phone), m.services, "合作中" if m.active else "已退出",
                               m.note) for m in self._rows], [m.id for m in self._rows],
                             grey=[n for n, m in enumerate(self._rows) if not m.active])
-        self.edit_button.setEnabled(False)
+        self._update_buttons()
         self.stale = False
 
     def selected(self) -> MerchantView | None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -369,3 +371,76 @@ def test_the_basket_is_changed_with_the_keyboard_only(  # type: ignore[no-untype
     qtbot.keyClick(spin, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # redeems from the box too
     assert page.done.text() == "已兑换：张三明 洗衣皂×4，共20分，剩余积分 80 分"
     assert stocked.stock(stocked.soap) == 16 and stocked.stock(stocked.oil) == 10
+
+
+@pytest.fixture
+def saved(monkeypatch: pytest.MonkeyPatch, tmp_path):  # type: ignore[no-untyped-def]
+    """Prints go to tmp_path under the suggested file name; the list of what was written."""
+    written: list[Path] = []
+    monkeypatch.setattr("ui.reports.ask_save_path", lambda _parent, suggested: str(tmp_path / suggested))
+    monkeypatch.setattr("ui.reports.open_file", written.append)
+    monkeypatch.setattr("ui.messages.warn", lambda _parent, text, *_a: pytest.fail(text))
+    return written
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return unicodedata.normalize("NFKC", "".join("".join(page.extract_text() for page in PdfReader(path).pages)
+                                                 .split()))
+
+
+def test_the_stock_ledger_and_the_donors_thanks_print_from_the_shelf_page(  # type: ignore[no-untyped-def]
+        qtbot, tab: ShopTab, stocked: Market, known: dict[str, int], saved: list[Path]) -> None:
+    stocked.give(known["张三明"], 100)
+    with stocked.db.write() as session:
+        shop.redeem(session, stocked.admin, [BasketLine(stocked.oil, 2)], known["张三明"])
+        shop.write_off(session, stocked.admin, stocked.oil, "1", "破损")
+    page = tab.shelf
+    tab.show_page(page)
+    qtbot.mouseClick(page.ledger_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    dialog.choice.setEditText("2026年13月")
+    qtbot.mouseClick(ok(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "期间格式不对" in dialog.form.error_text("period")
+    dialog.choice.setCurrentIndex(0)  # this month
+    qtbot.mouseClick(ok(dialog), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    month = points.month_of(dt.date.today())
+    (ledger,) = saved
+    assert ledger.name == f"积分超市库存台账-{month}.pdf"
+    # 食用油: opening 0; in 10 from 政府支持, 0, 0, 0, subtotal 10; 2 redeemed; 1 written off; 7 left
+    assert "2粮油食用油桶0" + "10000" + "10" + "2" + "-1" + "7合计" in pdf_text(ledger)
+    qtbot.mouseClick(page.thanks_button, Qt.MouseButton.LeftButton)
+    page.dialog.choice.setEditText(str(dt.date.today().year))
+    qtbot.mouseClick(ok(page.dialog), Qt.MouseButton.LeftButton)
+    assert saved[1].name == f"捐赠致谢-{dt.date.today().year}.pdf" and "幸福超市" in pdf_text(saved[1])
+
+
+def test_a_slip_reprints_from_the_records_and_a_merchant_statement_from_the_merchants(  # type: ignore[no-untyped-def]
+        qtbot, tab: ShopTab, stocked: Market, known: dict[str, int], saved: list[Path]) -> None:
+    stocked.give(known["张三明"], 50)
+    with stocked.db.write() as session:
+        first = shop.redeem(session, stocked.admin, [BasketLine(stocked.soap, 2)], known["张三明"])
+        shop.redeem(session, stocked.admin, [BasketLine(stocked.haircut)], known["张三明"])
+    page = tab.records
+    tab.show_page(page)
+    assert not page.slip_button.isEnabled()
+    page.table.selectRow(1)  # the older one
+    qtbot.mouseClick(page.slip_button, Qt.MouseButton.LeftButton)
+    (slip,) = saved
+    assert slip.name == f"兑换凭证-DH{first:06d}.pdf"
+    assert "洗衣皂2块" in pdf_text(slip) and "兑换后可用积分余额:40分" in pdf_text(slip)
+
+    merchants = tab.merchants
+    tab.show_page(merchants)
+    assert not merchants.statement_button.isEnabled()
+    merchants.table.selectRow(shown(merchants.table, 0).index("老街理发店"))
+    qtbot.mouseClick(merchants.statement_button, Qt.MouseButton.LeftButton)
+    dialog = merchants.dialog
+    assert dialog.chosen() == points.month_of(dt.date.today().replace(day=1) - dt.timedelta(days=1))  # last month
+    dialog.choice.setCurrentIndex(0)  # this month
+    qtbot.mouseClick(ok(dialog), Qt.MouseButton.LeftButton)
+    statement = saved[1]
+    assert statement.name == f"商户服务对账单-老街理发店-{points.month_of(dt.date.today())}.pdf"
+    assert "理发一次1次张*明" in pdf_text(statement)
