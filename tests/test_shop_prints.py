@@ -248,6 +248,19 @@ def test_the_donors_are_thanked_without_their_phone(market: Market, out_dir: Pat
     assert "/FontFile2" in embedded_font_files(out)
 
 
+def test_a_resident_thanked_by_name_is_masked(market: Market, out_dir: Path) -> None:
+    with market.db.write() as session:
+        (soap,) = [row.id for row in shop.shelf(session) if row.name == "洗衣皂"]
+        shop.stock_in(session, market.clerk, soap, "3", "居民众筹", "张三明")
+        shop.stock_in(session, market.clerk, soap, "2", "居民众筹", "李四等3户")
+    out = out_dir / "thanks.pdf"
+    build(market, "donor-thanks", MONTH, out)
+    text = text_of(out)
+    assert "张*明" in text and "李*等3户" in text
+    assert "张三明" not in text and "李四" not in text
+    assert "幸福超市" in text and "3栋居民" in text  # merchants and groups as entered
+
+
 def test_donor_names_lose_any_number_typed_into_them() -> None:
     assert shop_prints.donor_name("幸福超市 13912345678") == "幸福超市"
     assert shop_prints.donor_name("老街药房（电话：139-1234-5678）") == "老街药房"

@@ -6,7 +6,8 @@
 - 积分超市库存台账 (stock ledger): every goods item's opening stock, stock in by source,
   redeemed, stock-take and write-off adjustments and closing stock, for the audit group.
 - 捐赠致谢 (donors' thanks): a public notice of the gifts (商户捐赠, 居民众筹) by donor;
-  donors are named as entered (they are thanked by their consent), never with a phone number.
+  donors are named as entered (they are thanked by their consent), never with a phone number,
+  and a resident's name in it is masked (张*明) as on every public notice.
 - 商户服务对账单 (merchant statement): a merchant's services redeemed in a month, residents'
   names masked, with totals per service, to be signed by both sides.
 """
@@ -384,8 +385,19 @@ class DonorGifts:
         return sum(count for _name, count, _unit in self.items)
 
 
+def _mask_residents(text: str, names: Sequence[str]) -> str:
+    """The donor with every resident's name in it masked: "张三明一家" -> "张*明一家" (longest names first)."""
+    for name in names:
+        if name in text:
+            text = text.replace(name, mask_name(name))
+    return text
+
+
 def donations(session: Session, first: dt.date, last: dt.date) -> list[DonorGifts]:
-    """The gifts (stock in as 商户捐赠 or 居民众筹) from ``first`` to ``last``, by donor in order of the first gift."""
+    """The gifts (stock in as 商户捐赠 or 居民众筹) from ``first`` to ``last``, by donor in order of the first gift.
+
+    Donors are named for a public notice: no number typed into them, residents' names masked.
+    """
     start, end = _day_range(first, last)
     rows = session.execute(
         select(StockMove.donor, StockMove.source, StockMove.moved_at, StockMove.quantity, ShopItem.name, ShopItem.unit)
@@ -393,9 +405,11 @@ def donations(session: Session, first: dt.date, last: dt.date) -> list[DonorGift
         .where(StockMove.kind == "in", StockMove.source.in_(GIFTS), StockMove.moved_at >= start,
                StockMove.moved_at < end)
         .order_by(StockMove.moved_at, StockMove.id)).all()
+    names = sorted({name for name in session.scalars(select(Resident.name).distinct()) if len(name) >= 2},
+                   key=len, reverse=True) if rows else []
     found: dict[str, dict[str, Any]] = {}
     for donor, source, at, quantity, name, unit in rows:
-        entry = found.setdefault(donor_name(donor), {"kinds": {}, "items": {}, "days": {}})
+        entry = found.setdefault(_mask_residents(donor_name(donor), names), {"kinds": {}, "items": {}, "days": {}})
         entry["kinds"][source] = True
         held = entry["items"].get(name)
         entry["items"][name] = (name, (held[1] if held else 0) + quantity, unit)
