@@ -296,12 +296,19 @@ def stock_in(session: Session, staff_id: int, item_id: int, quantity: str, sourc
              note: str = "") -> int:
     """Goods come in (入库) with their source (政府支持/商户捐赠/居民众筹/采购) and donor."""
     item = _goods(session, item_id)
-    count = _quantity(quantity)
+    errors: dict[str, str] = {}  # every problem at once, beside its field
+    count = 0
+    try:
+        count = _quantity(quantity)
+    except ValidationError as problem:
+        errors.update(problem.errors)
     if source not in SOURCES:
-        raise ValidationError({"source": "请选择来源：" + "、".join(SOURCES)})
+        errors["source"] = "请选择来源：" + "、".join(SOURCES)
     donor = clean_text(donor)
     if source in ("商户捐赠", "居民众筹") and not donor:
-        raise ValidationError({"donor": "捐赠和众筹请写明捐赠人（单位）"})
+        errors["donor"] = "捐赠和众筹请写明捐赠人（单位）"
+    if errors:
+        raise ValidationError(errors)
     return _move(session, staff_id, item, "in", count, f"入库：{item.name} {count}{item.unit}（{source}）",
                  source=source, donor=donor[:100], reason=clean_text(note))
 
@@ -329,12 +336,20 @@ def stock_take(session: Session, staff_id: int, item_id: int, counted: str, reas
 def write_off(session: Session, staff_id: int, item_id: int, quantity: str, reason: str) -> int:
     """Write goods off (报损): damaged or expired, with a reason."""
     item = _goods(session, item_id)
-    count = _quantity(quantity)
+    errors: dict[str, str] = {}
+    count = 0
+    try:
+        count = _quantity(quantity)
+    except ValidationError as problem:
+        errors.update(problem.errors)
     reason = clean_text(reason)
     if not reason:
-        raise ValidationError({"reason": "请写明报损原因，例如 过期、破损"})
-    if count > on_hand(session, [item_id]).get(item_id, 0):
-        raise ValidationError({"quantity": f"{item.name}库存不足{count}{item.unit}"})
+        errors["reason"] = "请写明报损原因，例如 过期、破损"
+    left = on_hand(session, [item_id]).get(item_id, 0)
+    if count > left:
+        errors["quantity"] = f"{item.name}现有库存{left}{item.unit}，报损不能超过这个数"
+    if errors:
+        raise ValidationError(errors)
     return _move(session, staff_id, item, "write_off", -count, f"报损：{item.name} {count}{item.unit}（{reason}）",
                  reason=reason)
 

@@ -269,3 +269,15 @@ def test_stock_in_needs_a_known_source_and_a_donor_for_gifts(market: Shop) -> No
             shop.stock_in(session, market.clerk, market.haircut, "5", "采购")
     with market.db.read() as session:
         assert session.scalar(select(func.count()).select_from(StockMove)) == 2
+
+
+def test_every_problem_of_a_stock_in_or_a_write_off_is_told_at_once(market: Shop) -> None:
+    with market.db.write() as session:
+        with pytest.raises(ValidationError) as caught:
+            shop.stock_in(session, market.clerk, market.oil, "五", "", "")
+        assert caught.value.errors == {"quantity": "数量请填整数", "source": "请选择来源：政府支持、商户捐赠、居民众筹、采购"}
+        with pytest.raises(ValidationError) as caught:
+            shop.write_off(session, market.clerk, market.oil, "11", "")
+        assert caught.value.errors == {"reason": "请写明报损原因，例如 过期、破损",
+                                       "quantity": "食用油(5升)现有库存10桶，报损不能超过这个数"}
+    assert market.stock(market.oil) == 10
