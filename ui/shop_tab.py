@@ -259,8 +259,10 @@ class RedeemPage(Page):
                                   [row.id for row in self._shown],
                                   grey=[n for n, row in enumerate(self._shown) if row.available == 0],
                                   red=[n for n, row in enumerate(self._shown) if row.low and row.available])
-        if self._shown:
-            self.shelf_table.selectRow(0)
+        if self._shown and typed.strip():
+            self.shelf_table.selectRow(0)  # Enter takes the best match
+        else:
+            self.shelf_table.clearSelection()  # nothing typed: Enter adds nothing until a row is chosen
 
     def _row(self, item_id: int) -> ShelfRow | None:
         return next((row for row in self._shelf if row.id == item_id), None)
@@ -283,6 +285,8 @@ class RedeemPage(Page):
         elif self.filter.text().strip():
             self.balance.setStyleSheet(ERROR_STYLE)
             self.balance.setText(f"货架上没有“{self.filter.text().strip()}”")
+        else:
+            self._say("请输入物品名称中的字再按回车，或用上下键在货架中选择。", "color: #555; font-size: 12pt;")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):

@@ -444,3 +444,17 @@ def test_a_slip_reprints_from_the_records_and_a_merchant_statement_from_the_merc
     statement = saved[1]
     assert statement.name == f"商户服务对账单-老街理发店-{points.month_of(dt.date.today())}.pdf"
     assert "理发一次1次张*明" in pdf_text(statement)
+
+
+def test_enter_with_nothing_typed_adds_nothing(  # type: ignore[no-untyped-def]
+        qtbot, tab: ShopTab, stocked: Market, known: dict[str, int]) -> None:
+    stocked.give(known["张三明"], 50)
+    page = tab.redeem
+    tab.show_page(page)
+    type_text(qtbot, page.picker.edit, "张三明")
+    qtbot.keyClick(page.picker.edit, Qt.Key.Key_Return)
+    qtbot.keyClick(page.filter, Qt.Key.Key_Return)  # the person's Enter pressed twice
+    assert page.lines() == [] and "请输入物品名称" in page.balance.text()
+    qtbot.keyClick(page.filter, Qt.Key.Key_Down)  # choosing from the whole shelf with the arrows
+    qtbot.keyClick(page.filter, Qt.Key.Key_Return)
+    assert [line.quantity for line in page.lines()] == [1]
