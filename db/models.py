@@ -1,4 +1,4 @@
-"""Typed SQLAlchemy models of the station's records: compound, residents, staff, points, audit log."""
+"""Typed SQLAlchemy models of the station's records: compound, residents, staff, points, volunteering, supermarket, meetings, audit log."""
 
 from __future__ import annotations
 
@@ -537,10 +537,159 @@ class VoucherHandover(Base):
     handed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
+class Matter(Base):
+    """A matter (议题) raised by a resident (居民提事) or a party member (党员问事).
+
+    ``level`` and ``state`` are the current ones; every change is also a ``MatterEvent``.
+    """
+
+    __tablename__ = "matters"
+    __table_args__ = (
+        CheckConstraint("level IN ('邻里小事', '单元琐事', '小区公事', '复杂难事')", name="level"),
+        CheckConstraint("state IN ('待议', '已议', '办理中', '已办结', '已上报')", name="state"),
+        Index("ix_matters_state_level", "state", "level"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(10))  # 居民提事 / 党员问事
+    raised_by: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    raised_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    category: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(10), default="待议")
+    responsible: Mapped[str] = mapped_column(String(100), default="")  # who carries the resolution out
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    result: Mapped[str] = mapped_column(Text, default="")  # how it was settled (办结情况)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class MatterEvent(Base):
+    """One step in a matter's history: raised, level changed, escalated (上报提级), on an agenda, decided, done."""
+
+    __tablename__ = "matter_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(10))  # after the step
+    state: Mapped[str] = mapped_column(String(10))  # after the step
+    note: Mapped[str] = mapped_column(Text, default="")
+    to_whom: Mapped[str] = mapped_column(String(100), default="")  # escalated to
+    on_date: Mapped[dt.date] = mapped_column(Date)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class Meeting(Base):
+    """A discussion meeting (议事会议): 三长初议, 红六方圆桌会, 民情恳谈会 … 业主大会.
+
+    ``vote_rule`` decides when a vote passes; ``quorum`` is the least number present for a valid vote.
+    """
+
+    __tablename__ = "meetings"
+    __table_args__ = (CheckConstraint("vote_rule IN ('majority', 'two_thirds', 'households')", name="vote_rule"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(100))
+    held_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    place: Mapped[str] = mapped_column(String(100), default="")
+    host: Mapped[str] = mapped_column(String(50), default="")
+    vote_rule: Mapped[str] = mapped_column(String(10), default="majority")
+    quorum: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    cancelled: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class AgendaItem(Base):
+    """A matter on a meeting's agenda, with the minutes of its discussion (会议记录)."""
+
+    __tablename__ = "agenda_items"
+    __table_args__ = (UniqueConstraint("meeting_id", "matter_id", name="meeting_matter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+
+
+class MeetingAttendee(Base):
+    """Someone at a meeting: a resident, or a party of the round table (红六方) by name."""
+
+    __tablename__ = "meeting_attendees"
+    __table_args__ = (
+        Index("uq_meeting_attendees_resident", "meeting_id", "resident_id", unique=True,
+              sqlite_where=text("resident_id IS NOT NULL AND withdrawn = 0")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), index=True)
+    party: Mapped[str] = mapped_column(String(20), default="")  # 居民 or one of the 红六方
+    name: Mapped[str] = mapped_column(String(50))
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class Decision(Base):
+    """A meeting's decision on a matter (决议): the resolution and, when voted, the count and its result.
+
+    Never changed: a corrected count is a new decision; the newest one for a meeting and matter counts.
+    """
+
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_meeting_matter", "meeting_id", "matter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    resolution: Mapped[str] = mapped_column(Text)
+    responsible: Mapped[str] = mapped_column(String(100), default="")
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    voted: Mapped[bool] = mapped_column(default=False)
+    by_household: Mapped[bool] = mapped_column(default=False)
+    votes_for: Mapped[int] = mapped_column(Integer, default=0)
+    votes_against: Mapped[int] = mapped_column(Integer, default=0)
+    votes_abstain: Mapped[int] = mapped_column(Integer, default=0)
+    present: Mapped[int] = mapped_column(Integer, default=0)
+    eligible: Mapped[int | None] = mapped_column(Integer)  # households entitled to vote (业主大会)
+    rule: Mapped[str] = mapped_column(String(10), default="majority")
+    quorum: Mapped[int | None] = mapped_column(Integer)
+    quorum_met: Mapped[bool] = mapped_column(default=True)
+    passed: Mapped[bool] = mapped_column(default=True)
+    correction: Mapped[str] = mapped_column(Text, default="")  # why an earlier decision was corrected
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class Ballot(Base):
+    """One household's vote, when a decision is counted by household (按户表决)."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (CheckConstraint("choice IN ('for', 'against', 'abstain')", name="choice"),)
+
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), primary_key=True)
+    choice: Mapped[str] = mapped_column(String(10))
+
+
 # Tables whose rows are never deleted (nothing is lost); enforced by triggers.
 NO_DELETE_TABLES = ("buildings", "units", "households", "residents", "staff", "point_items",
-                    "volunteer_teams", "team_members", "activities", "attendances", "merchants", "shop_items")
+                    "volunteer_teams", "team_members", "activities", "attendances", "merchants", "shop_items",
+                    "matters", "meetings", "agenda_items", "meeting_attendees")
 # Tables whose rows are never changed or deleted: ledgers and decisions.
 APPEND_ONLY_TABLES = ("audit_log", "point_entries", "point_reviews", "point_months",
                       "star_periods", "star_ratings", "stock_moves", "redemptions", "redemption_lines",
-                      "redemption_cancellations", "vouchers", "voucher_handovers")
+                      "redemption_cancellations", "vouchers", "voucher_handovers",
+                      "matter_events", "decisions", "ballots")

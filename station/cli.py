@@ -117,7 +117,7 @@ def report(data_dir: Path, name: str | None, period: str | None, file: Path | No
 
     ``resident`` (a certificate's person) is a resident's number (编号), ID number or name;
     ``record`` the number of the record a print is about (a redemption for its slip, a merchant
-    for its statement).
+    for its statement, a meeting for its notice, minutes or sign-in sheet).
     """
     from station import reports
 
@@ -156,6 +156,10 @@ def report(data_dir: Path, name: str | None, period: str | None, file: Path | No
             named = person[1] if person else ""
             if spec.record == "merchant" and record_id is not None:
                 named = session.scalar(select(Merchant.name).where(Merchant.id == record_id)) or ""
+            if spec.record == "meeting" and record_id is not None:
+                from station.reports.meeting_prints import meeting_name
+
+                named = meeting_name(session, record_id)
             default = reports.default_file_name(spec.name, period, named, record_id)
             target = _target(file, default)
             written = reports.build(session, spec.name, period, target.absolute(), today, building_ids,

@@ -114,10 +114,13 @@ def test_report_list(capsys: pytest.CaptureFixture[str]) -> None:
         "star-families\t星级家庭光荣榜（按半年：2026-H1）",
         "volunteer-certificate\t志愿服务时长证明（按年：2026，或日期范围：2026-01-01..2026-06-30），"
         "用 --resident 指定居民",
-        "redemption-slip\t兑换凭证（不分期间，每次兑换一张），用 --record 指定兑换编号",
+        "redemption-slip\t兑换凭证（不分期间，每条记录一张），用 --record 指定兑换编号",
         "stock-ledger\t积分超市库存台账（按月：2026-11，按半年：2026-H2，或按年：2026）",
         "donor-thanks\t捐赠致谢（按月：2026-11，按半年：2026-H2，或按年：2026）",
         "merchant-statement\t商户服务对账单（按月：2026-11），用 --record 指定商户编号",
+        "meeting-results\t议事结果公示（不分期间，每条记录一张），用 --record 指定会议编号",
+        "meeting-minutes\t议事会议记录（不分期间，每条记录一张），用 --record 指定会议编号",
+        "meeting-sign-in\t议事会议签到表（不分期间，每条记录一张），用 --record 指定会议编号",
     ]
 
 

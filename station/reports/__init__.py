@@ -1,4 +1,4 @@
-"""Printable notices (公示), certificates and the points supermarket's prints as PDF: the registry the window and the command line use."""
+"""Printable notices (公示), certificates, the points supermarket's and the meetings' prints as PDF: the registry the window and the command line use."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from station import points
 from station.errors import ValidationError
-from station.reports import points_notices, shop_prints, volunteer_certificate
+from station.reports import meeting_prints, points_notices, shop_prints, volunteer_certificate
 from station.reports.pdf import WrittenPdf
 
 
@@ -27,7 +27,8 @@ class ReportSpec:
         public: a masked notice for the notice board (公示栏).
         needs_resident: about one resident (a certificate), who must be given.
         record: about one record, which must be given as ``record_id``: "redemption" (a redemption's
-            slip) or "merchant" (a merchant's statement); "" for none.
+            slip), "merchant" (a merchant's statement) or "meeting" (a meeting's notice, minutes or
+            sign-in sheet); "" for none.
     """
 
     name: str
@@ -38,7 +39,7 @@ class ReportSpec:
     record: str = ""
 
 
-RECORD_KINDS = {"redemption": "兑换编号", "merchant": "商户编号"}
+RECORD_KINDS = {"redemption": "兑换编号", "merchant": "商户编号", "meeting": "会议编号"}
 """What ``record_id`` is for each kind of record, as the user is asked for it."""
 
 Builder = Callable[[Session, str, Path, dt.date, Sequence[int] | None, int | None, int | None], WrittenPdf]
@@ -92,6 +93,16 @@ def _merchant_statement(session: Session, period: str, out: Path, today: dt.date
     return shop_prints.merchant_statement(session, record_id, period, out, today)
 
 
+def _meeting_print(build: Callable[[Session, int, Path, dt.date], WrittenPdf], title: str) -> Builder:
+    def make(session: Session, period: str, out: Path, today: dt.date, building_ids: Sequence[int] | None,
+             resident_id: int | None, record_id: int | None) -> WrittenPdf:
+        if record_id is None:
+            raise ValidationError({"record": f"打印{title}需要指定是哪一次会议（会议编号）"})
+        return build(session, record_id, out, today)
+
+    return make
+
+
 REPORTS: dict[str, ReportSpec] = {
     spec.name: spec for spec in (
         ReportSpec("points-monthly", "月度积分公示", "month", True),
@@ -102,6 +113,9 @@ REPORTS: dict[str, ReportSpec] = {
         ReportSpec("stock-ledger", shop_prints.LEDGER_TITLE, "span", False),
         ReportSpec("donor-thanks", shop_prints.THANKS_TITLE, "span", True),
         ReportSpec("merchant-statement", shop_prints.STATEMENT_TITLE, "month", False, record="merchant"),
+        ReportSpec("meeting-results", meeting_prints.NOTICE_TITLE, "none", True, record="meeting"),
+        ReportSpec("meeting-minutes", meeting_prints.MINUTES_TITLE, "none", False, record="meeting"),
+        ReportSpec("meeting-sign-in", meeting_prints.SIGN_IN_TITLE, "none", False, record="meeting"),
     )
 }
 
@@ -113,11 +127,14 @@ _BUILDERS: dict[str, Builder] = {
     "stock-ledger": _stock_ledger,
     "donor-thanks": _donor_thanks,
     "merchant-statement": _merchant_statement,
+    "meeting-results": _meeting_print(meeting_prints.results_notice, meeting_prints.NOTICE_TITLE),
+    "meeting-minutes": _meeting_print(meeting_prints.minutes_pdf, meeting_prints.MINUTES_TITLE),
+    "meeting-sign-in": _meeting_print(meeting_prints.sign_in_sheet, meeting_prints.SIGN_IN_TITLE),
 }
 
 PERIOD_FORMATS = {"month": "按月：2026-11", "half-year": "按半年：2026-H1",
                   "year-or-range": volunteer_certificate.PERIOD_FORMAT, "span": shop_prints.PERIOD_FORMAT,
-                  "none": "不分期间，每次兑换一张"}
+                  "none": "不分期间，每条记录一张"}
 
 
 def describe(spec: ReportSpec) -> str:

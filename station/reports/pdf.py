@@ -592,6 +592,27 @@ class NoticeDocument:
         self.texts.extend(texts)
         self.story.append(flowable)
 
+    def fields(self, rows: Sequence[Sequence[str]], widths: Sequence[float]) -> Table:
+        """A grid of label/value pairs (labels shaded), e.g. 兑换人 | 张三明 | 住址 | 3栋2单元501."""
+        scale = self.width / sum(widths)
+        style = self.styles["cell"]
+        cells = [[Paragraph(escape(text), style) if index % 2 else text for index, text in enumerate(row)]
+                 for row in rows]
+        commands: list[tuple[Any, ...]] = [
+            ("FONT", (0, 0), (-1, -1), self.font.name, 10.5, 14),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("BOX", (0, 0), (-1, -1), 0.9, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4.5),
+        ]
+        for column in range(0, len(widths), 2):
+            commands += [("BACKGROUND", (column, 0), (column, -1), HEADER_SHADE),
+                         ("ALIGN", (column, 0), (column, -1), "CENTER")]
+        table = Table(cells, colWidths=[w * scale for w in widths], style=TableStyle(commands), hAlign="CENTER")
+        self.add(table, [text for row in rows for text in row])
+        return table
+
     def seal_block(self, issuer: str, date_text: str, handled_by: bool = True) -> None:
         """The end of a certificate: issuer and date at the bottom right over a round 盖章处, 经办人 at the left.
 
