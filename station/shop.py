@@ -235,6 +235,7 @@ class ShelfRow:
     monthly_quota: int | None
     quota_left: int | None
     active: bool
+    merchant_active: bool = True  # services: the merchant is still in the alliance
 
     @property
     def low(self) -> bool:
@@ -243,22 +244,26 @@ class ShelfRow:
     @property
     def available(self) -> int | None:
         """How many can be redeemed now (None: no limit)."""
-        return self.stock if self.kind == "goods" else self.quota_left
+        if self.kind == "goods":
+            return self.stock
+        return self.quota_left if self.merchant_active else 0
 
 
 def shelf(session: Session, include_retired: bool = False, today: dt.date | None = None) -> list[ShelfRow]:
     """Every item with its stock (goods) or what is left of this month's quota (services)."""
     today = today or dt.date.today()
-    stmt = select(ShopItem, Merchant.name).outerjoin(Merchant, Merchant.id == ShopItem.merchant_id)
+    stmt = (select(ShopItem, Merchant.name, Merchant.active)
+            .outerjoin(Merchant, Merchant.id == ShopItem.merchant_id))
     if not include_retired:
         stmt = stmt.where(ShopItem.active.is_(True))
     found = session.execute(stmt.order_by(ShopItem.kind, ShopItem.category, ShopItem.name)).all()
-    stock = on_hand(session, [item.id for item, _m in found if item.kind == "goods"])
-    used = _used_this_month(session, [item.id for item, _m in found if item.monthly_quota], today)
+    stock = on_hand(session, [item.id for item, _m, _a in found if item.kind == "goods"])
+    used = _used_this_month(session, [item.id for item, _m, _a in found if item.monthly_quota], today)
     return [ShelfRow(item.id, item.name, item.category, item.unit, item.price, item.kind, merchant or "",
                      stock.get(item.id, 0) if item.kind == "goods" else None, item.low_stock, item.monthly_quota,
-                     item.monthly_quota - used.get(item.id, 0) if item.monthly_quota else None, item.active)
-            for item, merchant in found]
+                     item.monthly_quota - used.get(item.id, 0) if item.monthly_quota else None, item.active,
+                     merchant_active is not False)
+            for item, merchant, merchant_active in found]
 
 
 # ------------------------------------------------------------------ stock movements
@@ -433,6 +438,9 @@ def _priced(session: Session, lines: Sequence[BasketLine], today: dt.date) -> li
             raise ValidationError({"basket": "数量应大于0"})
         merged[line.item_id] = merged.get(line.item_id, 0) + line.quantity
     items = {item.id: item for item in session.scalars(select(ShopItem).where(ShopItem.id.in_(list(merged))))}
+    gone = set(session.scalars(select(Merchant.id).where(
+        Merchant.id.in_([item.merchant_id for item in items.values() if item.merchant_id]),
+        Merchant.active.is_(False))))
     stock = on_hand(session, list(merged))
     used = _used_this_month(session, list(merged), today)
     problems = []
@@ -442,6 +450,8 @@ def _priced(session: Session, lines: Sequence[BasketLine], today: dt.date) -> li
             raise NotFound("有物品找不到了，请刷新货架")
         if not item.active:
             problems.append(f"“{item.name}”已下架")
+        elif item.merchant_id in gone:
+            problems.append(f"“{item.name}”的商户已退出商家联盟，不能兑换")
         elif item.kind == "goods" and stock.get(item_id, 0) < count:
             problems.append(f"“{item.name}”库存只有{stock.get(item_id, 0)}{item.unit}")
         elif item.monthly_quota is not None and used.get(item_id, 0) + count > item.monthly_quota:

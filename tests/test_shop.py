@@ -281,3 +281,17 @@ def test_every_problem_of_a_stock_in_or_a_write_off_is_told_at_once(market: Shop
         assert caught.value.errors == {"reason": "请写明报损原因，例如 过期、破损",
                                        "quantity": "食用油(5升)现有库存10桶，报损不能超过这个数"}
     assert market.stock(market.oil) == 10
+
+
+def test_a_merchant_who_left_the_alliance_offers_nothing(market: Shop) -> None:
+    market.give(market.zhang, 50)
+    with market.db.write() as session:
+        (barber,) = [m for m in shop.merchants(session) if m.name == "老街理发店"]
+        shop.save_merchant(session, market.clerk, barber.name, barber.contact, barber.phone, barber.services,
+                           merchant_id=barber.id, active=False)
+    with pytest.raises(ValidationError, match="“理发一次”的商户已退出商家联盟，不能兑换"), market.db.write() as session:
+        shop.redeem(session, market.clerk, [BasketLine(market.haircut)], market.zhang, today=TODAY)
+    with market.db.read() as session:
+        (row,) = [r for r in shop.shelf(session, today=TODAY) if r.id == market.haircut]
+    assert not row.merchant_active and row.available == 0
+    assert market.balance(market.zhang) == 50

@@ -124,6 +124,8 @@ def _left_text(row: ShelfRow) -> str:
     """库存 for goods, what is left of this month's quota for services."""
     if row.kind == "goods":
         return f"{row.stock}{row.unit}"
+    if not row.merchant_active:
+        return "商户已退出"
     if row.monthly_quota is None:
         return "不限"
     return f"本月剩{row.quota_left}/{row.monthly_quota}"
