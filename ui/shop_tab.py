@@ -904,7 +904,7 @@ class MerchantsPage(Page):
 class VouchersPage(Page):
     """星级家庭奖券: a rated half-year's vouchers, issued once, and who took each away."""
 
-    HEADERS = ("户号", "住址", "户主", "星级", "面值（元）", "发放时间", "领取人")
+    HEADERS = ("户号", "住址", "户主", "星级", "面值（元）", "领取时间", "领取人")  # the hand-over (发放 issues them all)
 
     def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
         super().__init__(database, staff_id, parent)

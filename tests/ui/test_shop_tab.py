@@ -260,6 +260,7 @@ def test_issue_vouchers_for_a_rated_half_year_and_record_a_handover(  # type: ig
     qtbot.mouseClick(page.issue_button, Qt.MouseButton.LeftButton)
     assert shown(page.table, 2) == ["张三明"] and shown(page.table, 3) == ["四星家庭"]
     assert shown(page.table, 4) == ["150"] and shown(page.table, 5) == ["未领取"]
+    assert page.model.headerData(5, Qt.Orientation.Horizontal) == "领取时间"  # when it was taken away
     assert not page.issue_button.isEnabled()  # once per household
     page.table.selectRow(0)
     dialog = page.hand_over()
