@@ -213,14 +213,18 @@ class RedeemPage(Page):
         left_layout.addWidget(QLabel("<b>1. 兑换人</b>"))
         left_layout.addWidget(self.picker)
         left_layout.addWidget(self.whole_household)
-        left_layout.addWidget(QLabel("<b>2. 从货架选择物品</b>（双击或回车加入，可多次加入）"))
+        shelf_title = QLabel("<b>2. 从货架选择物品</b>（双击或回车加入，可多次加入）")
+        shelf_title.setWordWrap(True)
+        left_layout.addWidget(shelf_title)
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.shelf_table, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel("<b>3. 兑换单</b>（数量可以改：Tab 键到兑换单，上下键选中一行，"
-                                      "回车输入数量，+/- 加减一件，Delete 移除）"))
+        basket_title = QLabel("<b>3. 兑换单</b>（数量可以改：Tab 键到兑换单，上下键选中一行，"
+                              "回车输入数量，+/- 加减一件，Delete 移除）")
+        basket_title.setWordWrap(True)  # a narrow window wraps it rather than growing wider
+        right_layout.addWidget(basket_title)
         right_layout.addWidget(self.basket, 1)
         right_layout.addWidget(self.balance)
         actions = QHBoxLayout()
