@@ -273,13 +273,15 @@ DEMO_STAFF = "值班员"
 
 def load_demo(session: Session, size: DemoSize = DemoSize(), today: dt.date | None = None) -> tuple[int, int]:
     """Set up the demo station (when not set up yet), fill the demo compound and give it a year of
-    volunteering, points and the points supermarket.
+    volunteering, points, the points supermarket and discussion meetings.
 
     The order is the one a real year keeps: the hours of volunteering earn pending entries first,
     then the other entries are made and everything past is reviewed; the year's redemptions spend
     the approved points (each debit an entry of its month); the months are closed and the half-year
-    rated, its vouchers issued and handed over; last, a few hours are corrected in the open month.
+    rated, its vouchers issued and handed over; a few hours are corrected in the open month; last, the
+    year's matters and meetings (which touch no points).
     """
+    from station.demo_meetings import generate_meetings
     from station.demo_points import close_and_rate, generate_points
     from station.demo_shop import generate_shop, hand_out_vouchers
     from station.demo_volunteer import generate_corrections, generate_volunteering
@@ -299,4 +301,5 @@ def load_demo(session: Session, size: DemoSize = DemoSize(), today: dt.date | No
     rated = close_and_rate(session, staff_id, today)
     hand_out_vouchers(session, staff_id, rated)
     generate_corrections(session, staff_id, today)
+    generate_meetings(session, staff_id, today)
     return made

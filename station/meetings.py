@@ -315,7 +315,8 @@ def matters(session: Session, state: str | None = None, level: str | None = None
 
 def state_counts(session: Session) -> dict[str, int]:
     """How many matters are in each state (the board's filter shows them)."""
-    counts = dict(session.execute(select(Matter.state, func.count()).group_by(Matter.state)).tuples().all())
+    counts = {state: count for state, count in session.execute(select(Matter.state, func.count())
+                                                                  .group_by(Matter.state))}
     return {state: int(counts.get(state, 0)) for state in STATES}
 
 

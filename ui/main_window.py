@@ -13,6 +13,7 @@ from db.engine import Database
 from station import APP_TITLE, __version__, onboarding
 from ui import icons
 from ui.points_dialogs import RecordDialog
+from ui.meetings_tab import MeetingsTab
 from ui.pages import Page
 from ui.points_tab import PointsTab
 from ui.residents_tab import ResidentsTab
@@ -49,6 +50,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.volunteer, icons.icon("fa5s.hands-helping"), "志愿时长")
         self.shop = ShopTab(database, self.staff_id, self)
         self.tabs.addTab(self.shop, icons.icon("fa5s.store"), "积分超市")
+        self.meetings = MeetingsTab(database, self.staff_id, self)
+        self.tabs.addTab(self.meetings, icons.icon("fa5s.comments"), "说事议事")
         # Points change balances shown in the residents table, and the other way round; volunteer
         # hours earn points; redemptions spend them (and balances decide what can be redeemed).
         self.points.changed.connect(self.residents.model.refresh)
@@ -56,6 +59,9 @@ class MainWindow(QMainWindow):
         self.volunteer.changed.connect(self.points.records_changed)
         self.shop.changed.connect(self.points.records_changed)
         self.points.changed.connect(self.shop.refresh)
+        # Matters and meetings show residents' names and rooms: read again whenever the tab is opened.
+        self.tabs.currentChanged.connect(lambda _i: self.meetings.refresh() if self.tabs.currentWidget()
+                                         is self.meetings else None)
         self.setCentralWidget(self.tabs)
 
         self._build_menus()
