@@ -118,3 +118,22 @@ def test_nothing_decided_or_no_meeting_is_refused(place: Compound, tmp_path: Pat
         reports.build(session, "meeting-minutes", "", tmp_path / "x.pdf", TODAY, record_id=999)
     assert not list(tmp_path.glob("*.pdf"))
     assert dt.date(2026, 11, 15) <= TODAY
+
+
+def test_long_minutes_begin_on_the_first_page(place: Compound, tmp_path: Path) -> None:  # noqa: F811
+    """A meeting with many matters: the record starts under its title, not after a blank page."""
+    matters = [place.matter(f"议题{n}号：楼道堆放杂物") for n in range(1, 13)]
+    with place.db.write() as session:
+        meeting = meetings.save_meeting(session, place.staff, meetings.MeetingInput("红六方圆桌会", "2026-11-15"),
+                                        today=TODAY)
+        meetings.add_to_agenda(session, place.staff, meeting, matters)
+        meetings.add_resident_attendee(session, place.staff, meeting, place.li)
+        for matter in matters:
+            meetings.save_minutes(session, place.staff, meeting, matter, "物业公司表示月底前清理，党员志愿者协助。" * 3)
+            meetings.record_decision(session, place.staff, DecisionInput(
+                meeting, matter, "物业公司月底前清理", "物业公司", "2026-11-30", votes_for="1"), today=TODAY)
+    pages = [_flat([page]) for page in _print(place, "meeting-minutes", meeting, tmp_path / "m.pdf")]
+    assert len(pages) >= 2
+    assert "参会人员" in pages[0] and "议题1：议题1号" in pages[0]
+    assert all("议题" in page for page in pages)  # no page is empty
+    assert "记录人：" in pages[-1] and "议题12：" in pages[-1]
