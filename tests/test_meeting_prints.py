@@ -137,3 +137,22 @@ def test_long_minutes_begin_on_the_first_page(place: Compound, tmp_path: Path) -
     assert "参会人员" in pages[0] and "议题1：议题1号" in pages[0]
     assert all("议题" in page for page in pages)  # no page is empty
     assert "记录人：" in pages[-1] and "议题12：" in pages[-1]
+
+
+def test_names_typed_into_a_matter_or_resolution_are_masked_on_the_notice(place: Compound,  # noqa: F811
+                                                                          tmp_path: Path) -> None:
+    matter = place.matter("李四家楼上漏水", building_id=place.building)
+    with place.db.write() as session:
+        meeting = meetings.save_meeting(session, place.staff, meetings.MeetingInput(
+            "三长初议", "2026-11-15", host="张三明"), today=TODAY)
+        meetings.add_to_agenda(session, place.staff, meeting, [matter])
+        meetings.record_decision(session, place.staff, DecisionInput(
+            meeting, matter, "由楼栋长张三明上门协调赵秀英家维修防水", "楼栋长张三明", "2026-11-30",
+            votes_for="3", present="3"), today=TODAY)
+    notice = _flat(_print(place, "meeting-results", meeting, tmp_path / "n.pdf"))
+    for name in ("李四", "张三明", "赵秀英"):
+        assert name not in notice
+    assert "李*家楼上漏水" in notice and "由楼栋长张*明上门协调赵*英家维修防水" in notice
+    assert "楼栋长张*明" in notice and "张*明主持" in notice
+    minutes = _flat(_print(place, "meeting-minutes", meeting, tmp_path / "m.pdf"))
+    assert "李四家楼上漏水" in minutes and "由楼栋长张三明上门协调赵秀英家维修防水" in minutes  # the archive in full

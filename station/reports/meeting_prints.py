@@ -43,6 +43,20 @@ def _deadline(row: AgendaRow) -> str:
     return chinese_date(decision.deadline) if decision and decision.deadline else "—"
 
 
+def _resident_names(session: Session) -> list[str]:
+    """Every resident's name of two characters or more, the longest first (so 欧阳小明 goes before 欧阳)."""
+    return sorted({name for name in session.scalars(select(Resident.name).distinct()) if len(name) >= 2},
+                  key=len, reverse=True)
+
+
+def _mask_residents(text: str, names: list[str]) -> str:
+    """Typed text for the notice board with every resident's name in it masked: "王建国家漏水" -> "王*国家漏水"."""
+    for name in names:
+        if name in text:
+            text = text.replace(name, mask_name(name))
+    return text
+
+
 def _known(session: Session, meeting_id: int) -> tuple[MeetingRow, list[AgendaRow]]:
     row = meetings.meeting(session, meeting_id)
     return row, meetings.agenda(session, meeting_id)
@@ -67,17 +81,22 @@ def results_notice(session: Session, meeting_id: int, out: Path, today: dt.date)
         if person is not None:
             document.withhold("手机号码", person.phone)
             document.withhold("身份证号码", person.id_number)
-    document.title(NOTICE_TITLE, f"{row.title}（{chinese_date(row.held_at.date())}）")
+    names = _resident_names(session)
+
+    def masked(text: str) -> str:
+        return _mask_residents(text, names)
+
+    document.title(NOTICE_TITLE, f"{masked(row.title)}（{chinese_date(row.held_at.date())}）")
     passed = sum(1 for item in decided if item.decision is not None and item.decision.passed)
     document.paragraph(
-        f"{_meeting_line(row)}，到会{row.people}人，对{len(items)}个议题进行了协商议事，"
+        f"{masked(_meeting_line(row))}，到会{row.people}人，对{len(items)}个议题进行了协商议事，"
         f"形成决议{passed}项。按照“每月一会、每事必议、每议必果、每果必行”的要求，现将议事结果公示如下：")
     document.table(
         ("序号", "议题", "提出", "层级", "决议", "表决结果", "责任方", "完成时限"),
-        [(str(number), item.matter.title, f"{item.matter.source}：{mask_name(item.matter.raiser)}",
-          item.matter.level, item.decision.resolution if item.decision else "",
-          item.decision.summary if item.decision else "", item.decision.responsible if item.decision else "",
-          _deadline(item))
+        [(str(number), masked(item.matter.title), f"{item.matter.source}：{mask_name(item.matter.raiser)}",
+          item.matter.level, masked(item.decision.resolution) if item.decision else "",
+          item.decision.summary if item.decision else "",
+          masked(item.decision.responsible) if item.decision else "", _deadline(item))
          for number, item in enumerate(decided, 1)],
         widths=(0.45, 1.6, 1.15, 0.8, 2.2, 2.2, 1.0, 1.1),
         align=("CENTER", "LEFT", "CENTER", "CENTER", "LEFT", "LEFT", "CENTER", "CENTER"),
@@ -87,8 +106,8 @@ def results_notice(session: Session, meeting_id: int, out: Path, today: dt.date)
     waiting = [item for item in items if item.decision is None or not item.decision.passed]
     if waiting:
         document.paragraph("以下议题本次未形成通过的决议，转入下次议事：" + "；".join(
-            f"{item.matter.title}（{item.decision.result if item.decision else '未议定'}）" for item in waiting) + "。",
-            "plain")
+            f"{masked(item.matter.title)}（{item.decision.result if item.decision else '未议定'}）"
+            for item in waiting) + "。", "plain")
     document.paragraph("责任方将按时限办理，办理结果在公示栏公开。", "note")
     document.paragraph(objection_line(session, today, "服务站议事会"), "plain")
     document.signature(f"{document.station}议事会", chinese_date(today))
