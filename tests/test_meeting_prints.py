@@ -156,3 +156,16 @@ def test_names_typed_into_a_matter_or_resolution_are_masked_on_the_notice(place:
     assert "楼栋长张*明" in notice and "张*明主持" in notice
     minutes = _flat(_print(place, "meeting-minutes", meeting, tmp_path / "m.pdf"))
     assert "李四家楼上漏水" in minutes and "由楼栋长张三明上门协调赵秀英家维修防水" in minutes  # the archive in full
+
+
+def test_the_notice_says_how_each_resolution_is_being_carried_out(held: tuple[Compound, int],
+                                                                 tmp_path: Path) -> None:
+    place, meeting = held
+    with place.db.read() as session:
+        cleared = next(item.matter.id for item in meetings.agenda(session, meeting) if item.matter.title == "楼道堆放杂物")
+    text = _flat(_print(place, "meeting-results", meeting, tmp_path / "before.pdf"))
+    assert "办理情况" in text and "2026年11月30日办理中" in text
+    with place.db.write() as session:
+        meetings.finish(session, place.staff, cleared, "杂物已清理，楼道畅通", "2026-11-19", today=TODAY)
+    text = _flat(_print(place, "meeting-results", meeting, tmp_path / "after.pdf"))
+    assert "已办结：杂物已清理，楼道畅通" in text

@@ -43,6 +43,18 @@ def _deadline(row: AgendaRow) -> str:
     return chinese_date(decision.deadline) if decision and decision.deadline else "—"
 
 
+def _progress(row: AgendaRow) -> str:
+    """办理情况 (公开晒事): 已办结 with how it was settled, 办理中 (逾期 when late), or — for a matter not passed."""
+    matter, decision = row.matter, row.decision
+    if matter.state == meetings.DONE:
+        return f"已办结：{matter.result}" if matter.result else "已办结"
+    if decision is None or not decision.passed:
+        return "—"
+    if matter.state == meetings.IN_HAND:
+        return "办理中（已超过完成时限）" if matter.overdue else "办理中"
+    return matter.state
+
+
 def _resident_names(session: Session) -> list[str]:
     """Every resident's name of two characters or more, the longest first (so 欧阳小明 goes before 欧阳)."""
     return sorted({name for name in session.scalars(select(Resident.name).distinct()) if len(name) >= 2},
@@ -57,9 +69,9 @@ def _mask_residents(text: str, names: list[str]) -> str:
     return text
 
 
-def _known(session: Session, meeting_id: int) -> tuple[MeetingRow, list[AgendaRow]]:
+def _known(session: Session, meeting_id: int, today: dt.date) -> tuple[MeetingRow, list[AgendaRow]]:
     row = meetings.meeting(session, meeting_id)
-    return row, meetings.agenda(session, meeting_id)
+    return row, meetings.agenda(session, meeting_id, today=today)
 
 
 def results_notice(session: Session, meeting_id: int, out: Path, today: dt.date) -> WrittenPdf:
@@ -69,7 +81,7 @@ def results_notice(session: Session, meeting_id: int, out: Path, today: dt.date)
         NotFound: no such meeting.
         ValidationError: the meeting was cancelled or has decided nothing yet, or the file could not be written.
     """
-    row, items = _known(session, meeting_id)
+    row, items = _known(session, meeting_id, today)
     if row.cancelled:
         raise ValidationError("这次会议已经取消，没有议事结果可公示")
     decided = [item for item in items if item.decision is not None]
@@ -92,15 +104,15 @@ def results_notice(session: Session, meeting_id: int, out: Path, today: dt.date)
         f"{masked(_meeting_line(row))}，到会{row.people}人，对{len(items)}个议题进行了协商议事，"
         f"形成决议{passed}项。按照“每月一会、每事必议、每议必果、每果必行”的要求，现将议事结果公示如下：")
     document.table(
-        ("序号", "议题", "提出", "层级", "决议", "表决结果", "责任方", "完成时限"),
+        ("序号", "议题", "提出", "层级", "决议", "表决结果", "责任方", "完成时限", "办理情况"),
         [(str(number), masked(item.matter.title), f"{item.matter.source}：{mask_name(item.matter.raiser)}",
           item.matter.level, masked(item.decision.resolution) if item.decision else "",
           item.decision.summary if item.decision else "",
-          masked(item.decision.responsible) if item.decision else "", _deadline(item))
+          masked(item.decision.responsible) if item.decision else "", _deadline(item), masked(_progress(item)))
          for number, item in enumerate(decided, 1)],
-        widths=(0.45, 1.6, 1.15, 0.8, 2.2, 2.2, 1.0, 1.1),
-        align=("CENTER", "LEFT", "CENTER", "CENTER", "LEFT", "LEFT", "CENTER", "CENTER"),
-        wrap=(1, 2, 4, 5, 6, 7),
+        widths=(0.42, 1.45, 1.05, 0.75, 2.0, 2.0, 0.95, 1.0, 1.3),
+        align=("CENTER", "LEFT", "CENTER", "CENTER", "LEFT", "LEFT", "CENTER", "CENTER", "LEFT"),
+        wrap=(1, 2, 4, 5, 6, 7, 8),
     )
     document.spacer(4)
     waiting = [item for item in items if item.decision is None or not item.decision.passed]
@@ -121,7 +133,7 @@ def minutes_pdf(session: Session, meeting_id: int, out: Path, today: dt.date) ->
         NotFound: no such meeting.
         ValidationError: the file could not be written.
     """
-    row, items = _known(session, meeting_id)
+    row, items = _known(session, meeting_id, today)
     present = meetings.attendees(session, meeting_id)
     document = NoticeDocument(session, MINUTES_TITLE, row.label, public=False)
     for person in present:
@@ -183,7 +195,7 @@ def sign_in_sheet(session: Session, meeting_id: int, out: Path, today: dt.date) 
         NotFound: no such meeting.
         ValidationError: the meeting was cancelled, or the file could not be written.
     """
-    row, items = _known(session, meeting_id)
+    row, items = _known(session, meeting_id, today)
     if row.cancelled:
         raise ValidationError("这次会议已经取消，不用签到")
     present = meetings.attendees(session, meeting_id)
