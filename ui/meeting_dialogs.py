@@ -320,7 +320,6 @@ class MinutesDialog(QDialog):
         self._matter = matter
         self.setWindowTitle(f"会议记录：{matter.title}")
         self.text = _text_box("minutes", minutes, "各方发言要点，例如 物业公司表示月底前清理；业委会建议……", 220)
-        self.text.setTabChangesFocus(False)
         self.form = FieldForm()
         self.form.add_field("minutes", "记录：", self.text)
         layout = QVBoxLayout(self)

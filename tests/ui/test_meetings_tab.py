@@ -170,3 +170,27 @@ def test_a_vote_with_more_votes_than_people_is_refused_beside_the_field(  # type
     assert "多于到会的1人" in vote.form.error_text("votes_for")
     with demo_database.read() as session:
         assert meetings.matters(session, ids=[matter])[0].state == "待议"
+
+
+def test_the_minutes_box_lets_the_keyboard_move_on_to_save(  # type: ignore[no-untyped-def]
+        qtbot, tab: MeetingsTab, demo_database: Database, staff_id: int, known: dict[str, int]) -> None:
+    with demo_database.write() as session:
+        matter = meetings.raise_matter(session, staff_id, MatterInput("路灯不亮", known["张三明"]))
+        meeting = meetings.save_meeting(session, staff_id, meetings.MeetingInput("三长初议", f"{TODAY:%Y-%m-%d}"))
+        meetings.add_to_agenda(session, staff_id, meeting, [matter])
+    tab.show_page(tab.meetings)
+    page = tab.meetings
+    page.reload()
+    page.table.selectRow(0)
+    page.agenda_table.selectRow(0)
+    dialog = page.write_minutes()
+    assert dialog is not None
+    type_text(qtbot, dialog.text, "物业公司表示本周更换")
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is not dialog.text and "\t" not in dialog.text.toPlainText()
+    ok_button = dialog.findChild(QPushButton, "ok")
+    assert dialog.focusWidget() is ok_button  # Tab, then Space or Enter saves
+    qtbot.keyClick(ok_button, Qt.Key.Key_Space)
+    assert not dialog.isVisible()
+    with demo_database.read() as session:
+        assert meetings.agenda(session, meeting)[0].minutes == "物业公司表示本周更换"
