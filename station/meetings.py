@@ -759,6 +759,9 @@ def record_decision(session: Session, staff_id: int, data: DecisionInput, today:
         raise ValidationError(f"会议定在{meeting.held_at:%Y-%m-%d}，开过会才能记录决议")
     if matter.state == DONE:
         raise ValidationError("这个议题已经办结，不能再记录决议；如需再议请先“重新办理”")
+    if matter.state == ESCALATED:
+        raise ValidationError("这个议题已经上报提级，由上级组织议事，本次会议不能再记录决议；"
+                              "社区退回后调整层级，再在会上议定")
     earlier = _latest_decision(session, meeting.id, matter.id)
     errors: dict[str, str] = {}
     resolution = clean_text(data.resolution)
@@ -836,8 +839,9 @@ def record_decision(session: Session, staff_id: int, data: DecisionInput, today:
     if passed:
         matter.state = IN_HAND if responsible else DISCUSSED
         matter.responsible, matter.deadline = responsible, deadline
-    else:
+    else:  # nothing to carry out: nobody is responsible until a meeting passes it
         matter.state = WAITING
+        matter.responsible, matter.deadline = "", None
     view = decision_view(decision)
     note = f"{'更正：' + correction + '；' if correction else ''}{resolution}（{view.result}）"
     _event(session, staff_id, matter, "decided", meeting.held_at.date(), note, meeting_id=meeting.id)
@@ -867,31 +871,43 @@ class DecisionView:
     correction: str
 
     @property
+    def by_households(self) -> bool:
+        """Counted in households (户) rather than people and votes."""
+        return self.by_household or self.rule == "households"
+
+    @property
     def counts(self) -> str:
         """赞成12票、反对2票、弃权1票."""
-        unit = "户" if self.by_household or self.rule == "households" else "票"
+        unit = "户" if self.by_households else "票"
         return (f"赞成{self.votes_for}{unit}、反对{self.votes_against}{unit}、弃权{self.votes_abstain}{unit}"
                 if self.voted else "")
 
     @property
+    def _turnout(self) -> str:
+        """到会9人 / 实际表决40户."""
+        return f"实际表决{self.present}户" if self.by_households else f"到会{self.present}人"
+
+    @property
+    def _short_of_quorum(self) -> str:
+        return f"不足法定人数{self.quorum}{'户' if self.by_households else '人'}，表决无效"
+
+    @property
     def result(self) -> str:
-        """通过 / 未通过 / 不足法定人数，表决无效 / 议定（未表决）."""
+        """通过 / 未通过 / 到会6人，不足法定人数7人，表决无效 / 议定（未表决）."""
         if not self.voted:
             return "议定（未表决）"
         if not self.quorum_met:
-            return f"到会{self.present}人，不足法定人数{self.quorum}人，表决无效"
+            return f"{self._turnout}，{self._short_of_quorum}"
         return "通过" if self.passed else "未通过"
 
     @property
     def summary(self) -> str:
-        """The whole line: 应参加表决120户，赞成70户、反对20户、弃权5户，通过."""
+        """The whole line: 应参加表决120户，实际表决95户，赞成70户、反对20户、弃权5户，通过（…）."""
         if not self.voted:
             return self.result
-        if self.rule == "households" or self.by_household:
-            base = f"应参加表决{self.eligible}户，实际表决{self.present}户"
-        else:
-            base = f"到会{self.present}人"
-        return f"{base}，{self.counts}，{self.result}（{VOTE_RULES[self.rule]}）"
+        base = f"应参加表决{self.eligible}户，{self._turnout}" if self.by_households else self._turnout
+        outcome = self.result if self.quorum_met else self._short_of_quorum
+        return f"{base}，{self.counts}，{outcome}（{VOTE_RULES[self.rule]}）"
 
 
 def decision_view(decision: Decision) -> DecisionView:

@@ -354,3 +354,50 @@ def test_meeting_input_is_checked_and_the_rule_is_fixed_after_a_vote(place: Comp
                                                                  vote_rule="two_thirds"), meeting, today=TODAY)
     with place.db.read() as session:
         assert meetings.agenda(session, meeting)[0].minutes == "物业公司表示月底前清理。"
+
+
+def test_short_of_the_quorum_is_said_once_and_in_households_for_a_household_vote(place: Compound) -> None:
+    lift = place.matter("3栋加装电梯", "小区公事", building_id=place.building, category="加装电梯")
+    owners = place.meeting(kind="业主大会", quorum="8")
+    round_table = place.meeting(quorum="7")
+    other = place.matter("路灯不亮")
+    with place.db.write() as session:
+        meetings.add_to_agenda(session, place.staff, owners, [lift])
+        meetings.add_to_agenda(session, place.staff, round_table, [other])
+    _decide(place, owners, lift, resolution="同意加装", by_household=True,
+            rooms_for="3-2-501 3-2-502 3-2-503 3-2-504 3-2-505 3-2-506")
+    _decide(place, round_table, other, resolution="更换路灯", votes_for="6", present="6")
+    with place.db.read() as session:
+        household = meetings.agenda(session, owners)[0].decision
+        paper = meetings.agenda(session, round_table)[0].decision
+    assert household is not None and paper is not None
+    assert household.result == "实际表决6户，不足法定人数8户，表决无效"
+    assert household.summary == ("应参加表决10户，实际表决6户，赞成6户、反对0户、弃权0户，不足法定人数8户，表决无效"
+                                 "（全体住户过半数同意）")
+    assert paper.summary == "到会6人，赞成6票、反对0票、弃权0票，不足法定人数7人，表决无效（到会人数过半数同意）"
+
+
+def test_a_matter_escalated_while_on_the_agenda_cannot_be_decided_there(place: Compound) -> None:
+    matter = place.matter("小区周边道路积水")
+    meeting = place.meeting()
+    with place.db.write() as session:
+        meetings.add_to_agenda(session, place.staff, meeting, [matter])
+        meetings.escalate(session, place.staff, matter, "幸福社区党委", today=TODAY)
+    with pytest.raises(ValidationError, match="已经上报提级"):
+        _decide(place, meeting, matter, resolution="物业公司疏通", responsible="物业公司", votes_for="3", present="3")
+    assert place.state(matter) == ("复杂难事", "已上报")
+
+
+def test_a_correction_that_fails_leaves_nobody_responsible(place: Compound) -> None:
+    matter = place.matter()
+    meeting = place.meeting()
+    with place.db.write() as session:
+        meetings.add_to_agenda(session, place.staff, meeting, [matter])
+    _decide(place, meeting, matter, resolution="物业公司清理", responsible="物业公司", deadline="2026-11-30",
+            votes_for="5", present="9")
+    assert place.state(matter)[1] == "办理中"
+    _decide(place, meeting, matter, resolution="物业公司清理", responsible="物业公司", deadline="2026-11-30",
+            votes_for="4", present="9", correction="重新清点，赞成只有4票")
+    with place.db.read() as session:
+        row = meetings.matters(session, ids=[matter], today=TODAY)[0]
+    assert (row.state, row.responsible, row.deadline) == ("待议", "", None)
