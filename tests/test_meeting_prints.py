@@ -169,3 +169,17 @@ def test_the_notice_says_how_each_resolution_is_being_carried_out(held: tuple[Co
         meetings.finish(session, place.staff, cleared, "杂物已清理，楼道畅通", "2026-11-19", today=TODAY)
     text = _flat(_print(place, "meeting-results", meeting, tmp_path / "after.pdf"))
     assert "已办结：杂物已清理，楼道畅通" in text
+
+
+def test_a_matter_escalated_at_the_meeting_is_not_said_to_roll_on(held: tuple[Compound, int],
+                                                                 tmp_path: Path) -> None:
+    place, meeting = held
+    with place.db.read() as session:
+        lift = next(item.matter.id for item in meetings.agenda(session, meeting) if item.matter.title == "3栋加装电梯")
+    with place.db.write() as session:
+        meetings.escalate(session, place.staff, lift, "幸福社区党委", "2026-11-16", today=TODAY)
+    notice = _flat(_print(place, "meeting-results", meeting, tmp_path / "n.pdf"))
+    assert "转入下次议事：停车位划线（未通过）。" in notice
+    assert "以下议题已上报提级，由上级组织议事：3栋加装电梯。" in notice
+    minutes = _flat(_print(place, "meeting-minutes", meeting, tmp_path / "m.pdf"))
+    assert "决议：本次未议定，已上报提级，由上级组织议事。" in minutes

@@ -115,11 +115,16 @@ def results_notice(session: Session, meeting_id: int, out: Path, today: dt.date)
         wrap=(1, 2, 4, 5, 6, 7, 8),
     )
     document.spacer(4)
-    waiting = [item for item in items if item.decision is None or not item.decision.passed]
+    unsettled = [item for item in items if item.decision is None or not item.decision.passed]
+    waiting = [item for item in unsettled if item.matter.state not in (meetings.ESCALATED, meetings.DONE)]
     if waiting:
         document.paragraph("以下议题本次未形成通过的决议，转入下次议事：" + "；".join(
             f"{masked(item.matter.title)}（{item.decision.result if item.decision else '未议定'}）"
             for item in waiting) + "。", "plain")
+    escalated = [item for item in unsettled if item.matter.state == meetings.ESCALATED]
+    if escalated:
+        document.paragraph("以下议题已上报提级，由上级组织议事：" + "；".join(
+            masked(item.matter.title) for item in escalated) + "。", "plain")
     document.paragraph("责任方将按时限办理，办理结果在公示栏公开。", "note")
     document.paragraph(objection_line(session, today, "服务站议事会"), "plain")
     document.signature(f"{document.station}议事会", chinese_date(today))
@@ -167,7 +172,8 @@ def minutes_pdf(session: Session, meeting_id: int, out: Path, today: dt.date) ->
         document.paragraph(f"讨论记录：{item.minutes or '（未记录）'}", "plain")
         decision = item.decision
         if decision is None:
-            document.paragraph("决议：本次未议定，转入下次议事。", "plain")
+            after = {meetings.ESCALATED: "已上报提级，由上级组织议事", meetings.DONE: "议题已办结"}
+            document.paragraph(f"决议：本次未议定，{after.get(matter.state, '转入下次议事')}。", "plain")
             continue
         document.paragraph(f"决议：{decision.resolution}", "plain")
         document.paragraph(f"表决：{decision.summary}", "plain")
