@@ -53,6 +53,7 @@ class MattersPage(Page):
         self._rows: list[MatterRow] = []
         self.state = QComboBox()
         self.state.setObjectName("state")
+        self.state.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # 全部（120）grows with its count
         self.state.currentIndexChanged.connect(lambda _i: self.reload())
         self.level = QComboBox()
         self.level.setObjectName("level")

@@ -194,3 +194,17 @@ def test_the_minutes_box_lets_the_keyboard_move_on_to_save(  # type: ignore[no-u
     assert not dialog.isVisible()
     with demo_database.read() as session:
         assert meetings.agenda(session, meeting)[0].minutes == "物业公司表示本周更换"
+
+
+def test_the_state_filter_is_wide_enough_for_its_counts(  # type: ignore[no-untyped-def]
+        qtbot, tab: MeetingsTab, demo_database: Database, staff_id: int, known: dict[str, int]) -> None:
+    page = tab.matters
+    page.state.setCurrentIndex(0)
+    with demo_database.write() as session:
+        for n in range(120):
+            meetings.raise_matter(session, staff_id, MatterInput(f"楼道堆放杂物{n}", known["张三明"]))
+    page.reload()
+    qtbot.wait(10)
+    assert page.state.currentText() == "全部（120）"
+    text_width = page.state.fontMetrics().horizontalAdvance(page.state.currentText())
+    assert page.state.width() >= text_width + 20  # the text and the arrow, not 全部（12
