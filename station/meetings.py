@@ -712,7 +712,8 @@ def _household_codes(session: Session) -> dict[str, int]:
     return {room_code(b, u, r): household_id for household_id, b, u, r in rows}
 
 
-def _room_list(text: str) -> list[str]:
+def room_list(text: str) -> list[str]:
+    """The rooms typed for a household vote, as 3-2-501 codes (any separator, full-width dashes too)."""
     codes = []
     for part in _ROOM_SPLIT.split(clean(text).replace("－", "-").replace("—", "-")):
         if part:
@@ -790,7 +791,7 @@ def record_decision(session: Session, staff_id: int, data: DecisionInput, today:
             for choice, field, text in (("for", "rooms_for", data.rooms_for),
                                         ("against", "rooms_against", data.rooms_against),
                                         ("abstain", "rooms_abstain", data.rooms_abstain)):
-                for code in _room_list(text):
+                for code in room_list(text):
                     household_id = codes.get(code)
                     if household_id is None:
                         errors[field] = f"没有{code}这一户（房号请写成 3-2-501）"

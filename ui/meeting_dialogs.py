@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
-from db.models import Meeting
+from db.models import Matter, Meeting
 from station import compound, meetings, onboarding
 from station.errors import ValidationError
 from station.meetings import DecisionInput, MatterInput, MatterRow, MeetingInput
@@ -358,6 +358,8 @@ class DecisionDialog(QDialog):
             row = meetings.meeting(session, meeting_id)
             earlier = next((item.decision for item in meetings.agenda(session, meeting_id)
                             if item.matter.id == matter.id), None)
+            target = session.get(Matter, matter.id)
+            self._eligible = len(meetings.eligible_households(session, target)) if target is not None else 0
         self._rule, self._quorum, self._present = row.vote_rule, row.quorum, row.people
         self.resolution = _text_box("resolution", earlier.resolution if earlier else "",
                                     "例如 由物业公司于11月30日前清理楼道杂物，党员志愿者协助")
@@ -445,13 +447,15 @@ class DecisionDialog(QDialog):
             return int(text) if text.isdigit() else None
 
         if self.by_household.isChecked():
-            return "保存时按房号计票"
+            rooms = [len(meetings.room_list(e.text())) for e in (self.rooms_for, self.rooms_against,
+                                                                   self.rooms_abstain)]
+            return self._household_preview(rooms[0], sum(rooms))
         votes = [number(e) for e in (self.votes_for, self.votes_against, self.votes_abstain)]
         if votes[0] is None:
             return ""
         total = sum(v or 0 for v in votes)
         if self._rule == "households":
-            return f"表决{total}户；是否通过按全体应参加表决的住户计算，保存时显示"
+            return self._household_preview(votes[0] or 0, total)
         present = number(self.present) if self.present.text().strip() else self._present
         if not present:
             return "请填写到会人数"
@@ -459,6 +463,20 @@ class DecisionDialog(QDialog):
         if not outcome.quorum_met:
             return f"到会{present}人，不足法定人数{self._quorum}人，表决无效"
         return f"到会{present}人，至少{outcome.needed}票赞成才通过：{'通过' if outcome.passed else '未通过'}"
+
+    def _household_preview(self, votes_for: int, voted: int) -> str:
+        """What the households typed so far give: 应参加表决10户，实际表决7户，至少6户赞成才通过：通过."""
+        eligible = f"应参加表决{self._eligible}户，"
+        if not voted:
+            return f"{eligible}请填写表决的住户房号" if self.by_household.isChecked() else eligible
+        if self._rule == "households" and not self._eligible:
+            return "没有应参加表决的住户（本议题涉及的楼栋里没有人居住）"
+        outcome = meetings.tally(self._rule, votes_for, voted, self._eligible, self._quorum)
+        if not outcome.quorum_met:
+            return f"{eligible}实际表决{voted}户，不足法定人数{self._quorum}户，表决无效"
+        return (f"{eligible}实际表决{voted}户，至少{outcome.needed}户赞成才通过："
+                f"{'通过' if outcome.passed else '未通过'}"
+                + ("（房号在保存时核对）" if self.by_household.isChecked() else ""))
 
     def collect(self) -> DecisionInput:
         return DecisionInput(

@@ -8,8 +8,10 @@ import re
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
+from sqlalchemy import select
 
 from db.engine import Database
+from db.models import Building, Matter
 from station import meetings
 from station.meetings import MatterInput
 from tests.test_reports import read_pdf
@@ -208,3 +210,31 @@ def test_the_state_filter_is_wide_enough_for_its_counts(  # type: ignore[no-unty
     assert page.state.currentText() == "全部（120）"
     text_width = page.state.fontMetrics().horizontalAdvance(page.state.currentText())
     assert page.state.width() >= text_width + 20  # the text and the arrow, not 全部（12
+
+
+def test_a_household_vote_shows_what_the_rooms_typed_give_before_saving(  # type: ignore[no-untyped-def]
+        qtbot, tab: MeetingsTab, demo_database: Database, staff_id: int, known: dict[str, int]) -> None:
+    with demo_database.write() as session:
+        building = session.scalar(select(Building.id).where(Building.number == "9"))
+        matter = meetings.raise_matter(session, staff_id, MatterInput("9栋加装电梯", known["张三明"], level="小区公事",
+                                                                      building_id=building))
+        meeting = meetings.save_meeting(session, staff_id, meetings.MeetingInput(
+            "业主大会", f"{TODAY:%Y-%m-%d}", vote_rule="households"))
+        meetings.add_to_agenda(session, staff_id, meeting, [matter])
+        target = session.get(Matter, matter)
+        assert target is not None
+        eligible = len(meetings.eligible_households(session, target))
+    tab.show_page(tab.meetings)
+    page = tab.meetings
+    page.reload()
+    page.table.selectRow(0)
+    page.agenda_table.selectRow(0)
+    vote = page.decide()
+    assert vote is not None and vote.by_household.isChecked()
+    assert vote.outcome.text() == f"应参加表决{eligible}户，请填写表决的住户房号"
+    type_text(qtbot, vote.rooms_for, "9-3-1202")
+    assert vote.outcome.text() == (f"应参加表决{eligible}户，实际表决1户，至少{eligible // 2 + 1}户赞成才通过："
+                                   f"{'通过' if eligible == 1 else '未通过'}（房号在保存时核对）")
+    vote.paper.setChecked(True)
+    type_text(qtbot, vote.votes_for, str(eligible))
+    assert vote.outcome.text() == f"应参加表决{eligible}户，实际表决{eligible}户，至少{eligible // 2 + 1}户赞成才通过：通过"
