@@ -1004,6 +1004,13 @@ def agenda(session: Session, meeting_id: int, today: dt.date | None = None) -> l
             for item in items]
 
 
+def decisions(session: Session, meeting_id: int, matter_id: int) -> list[DecisionView]:
+    """Every decision a meeting recorded on a matter, oldest first: the last counts, the others were corrected."""
+    return [decision_view(d) for d in session.scalars(
+        select(Decision).where(Decision.meeting_id == meeting_id, Decision.matter_id == matter_id)
+        .order_by(Decision.id))]
+
+
 def ballots(session: Session, decision_id: int) -> dict[str, list[str]]:
     """For a decision counted by household: the rooms (3-2-501) that voted each way."""
     rows = session.execute(select(Ballot.choice, Building.number, Unit.number, Household.room)

@@ -183,3 +183,19 @@ def test_a_matter_escalated_at_the_meeting_is_not_said_to_roll_on(held: tuple[Co
     assert "以下议题已上报提级，由上级组织议事：3栋加装电梯。" in notice
     minutes = _flat(_print(place, "meeting-minutes", meeting, tmp_path / "m.pdf"))
     assert "决议：本次未议定，已上报提级，由上级组织议事。" in minutes
+
+
+def test_the_minutes_keep_a_corrected_count_beside_the_one_that_counts(held: tuple[Compound, int],
+                                                                      tmp_path: Path) -> None:
+    place, meeting = held
+    with place.db.read() as session:
+        parking = next(item.matter.id for item in meetings.agenda(session, meeting) if item.matter.title == "停车位划线")
+    with place.db.write() as session:
+        meetings.record_decision(session, place.staff, DecisionInput(
+            meeting, parking, "同意划线", "物业公司", votes_for="2", votes_against="1", present="3",
+            correction="重新清点票数"), today=TODAY)
+    minutes = _flat(_print(place, "meeting-minutes", meeting, tmp_path / "m.pdf"))
+    assert "原决议（已更正）：暂缓划线，先征求意见；表决：到会3人，赞成1票、反对2票、弃权0票，未通过" in minutes
+    assert "决议：同意划线" in minutes and "更正说明：重新清点票数" in minutes
+    notice = _flat(_print(place, "meeting-results", meeting, tmp_path / "n.pdf"))
+    assert "暂缓划线" not in notice  # the notice shows only the decision that counts

@@ -175,6 +175,9 @@ def minutes_pdf(session: Session, meeting_id: int, out: Path, today: dt.date) ->
             after = {meetings.ESCALATED: "已上报提级，由上级组织议事", meetings.DONE: "议题已办结"}
             document.paragraph(f"决议：本次未议定，{after.get(matter.state, '转入下次议事')}。", "plain")
             continue
+        for corrected in meetings.decisions(session, meeting_id, matter.id)[:-1]:
+            document.paragraph(f"原决议（已更正）：{corrected.resolution}；表决：{corrected.summary}"
+                               + (f"；责任方：{corrected.responsible}" if corrected.responsible else ""), "note")
         document.paragraph(f"决议：{decision.resolution}", "plain")
         document.paragraph(f"表决：{decision.summary}", "plain")
         if decision.by_household:
