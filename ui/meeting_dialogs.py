@@ -358,6 +358,7 @@ class DecisionDialog(QDialog):
             row = meetings.meeting(session, meeting_id)
             earlier = next((item.decision for item in meetings.agenda(session, meeting_id)
                             if item.matter.id == matter.id), None)
+            rooms = meetings.ballots(session, earlier.id) if earlier is not None and earlier.by_household else {}
             target = session.get(Matter, matter.id)
             self._eligible = len(meetings.eligible_households(session, target)) if target is not None else 0
         self._rule, self._quorum, self._present = row.vote_rule, row.quorum, row.people
@@ -369,19 +370,23 @@ class DecisionDialog(QDialog):
                               "选填，例如 2026-11-30")
         self.voted = QCheckBox("进行了表决")
         self.voted.setObjectName("voted")
-        self.voted.setChecked(True)
+        self.voted.setChecked(earlier is None or earlier.voted)
         self.paper = QRadioButton("按票数（纸质计票）")
         self.paper.setObjectName("paper")
         self.by_household = QRadioButton("按户表决（填写房号）")
         self.by_household.setObjectName("by_household")
-        (self.by_household if row.vote_rule == "households" else self.paper).setChecked(True)
-        self.votes_for = _line("votes_for", placeholder="赞成票数")
-        self.votes_against = _line("votes_against", placeholder="反对票数")
-        self.votes_abstain = _line("votes_abstain", placeholder="弃权票数")
-        self.present = _line("present", placeholder=f"不填为已登记的{row.people}人")
-        self.rooms_for = _line("rooms_for", placeholder="赞成的房号，例如 3-2-501 3-2-502")
-        self.rooms_against = _line("rooms_against", placeholder="反对的房号")
-        self.rooms_abstain = _line("rooms_abstain", placeholder="弃权的房号")
+        household = earlier.by_household if earlier is not None and earlier.voted else row.vote_rule == "households"
+        (self.by_household if household else self.paper).setChecked(True)
+        # a correction starts from the count being corrected
+        paper = earlier if earlier is not None and earlier.voted and not earlier.by_household else None
+        self.votes_for = _line("votes_for", str(paper.votes_for) if paper else "", "赞成票数")
+        self.votes_against = _line("votes_against", str(paper.votes_against) if paper else "", "反对票数")
+        self.votes_abstain = _line("votes_abstain", str(paper.votes_abstain) if paper else "", "弃权票数")
+        self.present = _line("present", str(paper.present) if paper and row.vote_rule != "households" else "",
+                             f"不填为已登记的{row.people}人")
+        self.rooms_for = _line("rooms_for", " ".join(rooms.get("for", [])), "赞成的房号，例如 3-2-501 3-2-502")
+        self.rooms_against = _line("rooms_against", " ".join(rooms.get("against", [])), "反对的房号")
+        self.rooms_abstain = _line("rooms_abstain", " ".join(rooms.get("abstain", [])), "弃权的房号")
         self.correction = _line("correction", placeholder="例如 补计一张书面表决票")
         self.outcome = QLabel()
         self.outcome.setObjectName("outcome")

@@ -238,3 +238,30 @@ def test_a_household_vote_shows_what_the_rooms_typed_give_before_saving(  # type
     vote.paper.setChecked(True)
     type_text(qtbot, vote.votes_for, str(eligible))
     assert vote.outcome.text() == f"应参加表决{eligible}户，实际表决{eligible}户，至少{eligible // 2 + 1}户赞成才通过：通过"
+
+
+def test_correcting_a_vote_starts_from_the_count_being_corrected(  # type: ignore[no-untyped-def]
+        qtbot, tab: MeetingsTab, demo_database: Database, staff_id: int, known: dict[str, int]) -> None:
+    with demo_database.write() as session:
+        matter = meetings.raise_matter(session, staff_id, MatterInput("路灯不亮", known["张三明"]))
+        meeting = meetings.save_meeting(session, staff_id, meetings.MeetingInput("三长初议", f"{TODAY:%Y-%m-%d}"))
+        meetings.add_to_agenda(session, staff_id, meeting, [matter])
+        meetings.record_decision(session, staff_id, meetings.DecisionInput(
+            meeting, matter, "更换路灯", "物业公司", votes_for="4", votes_against="3", votes_abstain="1", present="9"))
+    tab.show_page(tab.meetings)
+    page = tab.meetings
+    page.reload()
+    page.table.selectRow(0)
+    page.agenda_table.selectRow(0)
+    vote = page.decide()
+    assert vote is not None
+    assert [e.text() for e in (vote.votes_for, vote.votes_against, vote.votes_abstain, vote.present)] == [
+        "4", "3", "1", "9"]
+    vote.votes_for.setText("5")
+    type_text(qtbot, vote.correction, "补计一张书面表决票")
+    ok(qtbot, vote)
+    assert not vote.isVisible()
+    with demo_database.read() as session:
+        decision = meetings.agenda(session, meeting)[0].decision
+    assert decision is not None and (decision.votes_for, decision.votes_against, decision.present) == (5, 3, 9)
+    assert decision.passed
