@@ -1,4 +1,4 @@
-"""Typed SQLAlchemy models of the station's records: compound, residents, staff, points, volunteering, supermarket, meetings, audit log."""
+"""Typed SQLAlchemy models of the station's records: compound, residents, staff, points, volunteering, supermarket, meetings, tickets, audit log."""
 
 from __future__ import annotations
 
@@ -684,12 +684,95 @@ class Ballot(Base):
     choice: Mapped[str] = mapped_column(String(10))
 
 
+class InspectionRound(Base):
+    """An inspection round (排查, 点单): 安全隐患拉网式排查, 矛盾纠纷全覆盖排查, 困难群体逐个式排查."""
+
+    __tablename__ = "inspection_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(100))
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class InspectionCheck(Base):
+    """One building of a round's checklist: when it was gone through, by whom; findings become tickets."""
+
+    __tablename__ = "inspection_checks"
+    __table_args__ = (UniqueConstraint("round_id", "building_id", name="round_building"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("inspection_rounds.id"))
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"))
+    checked_on: Mapped[dt.date | None] = mapped_column(Date)
+    checked_by: Mapped[str] = mapped_column(String(50), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Ticket(Base):
+    """An issue ticket (问题工单): a problem found or reported, followed until the reporter hears the result.
+
+    ``state`` and the dates are the current ones; every step is also a ``TicketEvent``.
+    """
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint("state IN ('已受理', '处理中', '现场办结', '已转办', '已办结', '已回访')", name="state"),
+        # The overdue list and count read only open tickets by their due day.
+        Index("ix_tickets_open_due", "due_on", sqlite_where=text("closed_at IS NULL")),
+        Index("ix_tickets_follow_up", "closed_at", sqlite_where=text("state IN ('现场办结', '已办结')")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(10))
+    priority: Mapped[str] = mapped_column(String(4), default="一般")
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), index=True)
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    place: Mapped[str] = mapped_column(String(100), default="")  # a public area: 北门停车场
+    state: Mapped[str] = mapped_column(String(10), default="已受理")
+    accepted_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    handed_to: Mapped[str] = mapped_column(String(100), default="")
+    result: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    satisfaction: Mapped[str] = mapped_column(String(10), default="")
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"), index=True)
+    check_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_checks.id"), index=True)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class TicketEvent(Base):
+    """One step of a ticket's history: who moved it from which state to which, when, and why."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str] = mapped_column(String(10), default="")
+    to_state: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    to_whom: Mapped[str] = mapped_column(String(100), default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
 # Tables whose rows are never deleted (nothing is lost); enforced by triggers.
 NO_DELETE_TABLES = ("buildings", "units", "households", "residents", "staff", "point_items",
                     "volunteer_teams", "team_members", "activities", "attendances", "merchants", "shop_items",
-                    "matters", "meetings", "agenda_items", "meeting_attendees")
+                    "matters", "meetings", "agenda_items", "meeting_attendees", "inspection_rounds",
+                    "inspection_checks", "tickets")
 # Tables whose rows are never changed or deleted: ledgers and decisions.
 APPEND_ONLY_TABLES = ("audit_log", "point_entries", "point_reviews", "point_months",
                       "star_periods", "star_ratings", "stock_moves", "redemptions", "redemption_lines",
                       "redemption_cancellations", "vouchers", "voucher_handovers",
-                      "matter_events", "decisions", "ballots")
+                      "matter_events", "decisions", "ballots", "ticket_events")

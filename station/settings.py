@@ -40,6 +40,12 @@ VISIT_DAYS = "volunteer.visit_days"
 ROUNDINGS = {"down": "不足1分的舍去", "nearest": "四舍五入", "up": "不足1分的按1分计"}
 HALF_YEAR_START = "points.half_year_start_month"
 OBJECTION_DAYS = "points.objection_days"
+TICKET_DAYS = "tickets.days"
+URGENT_DAYS = "tickets.urgent_days"
+FOLLOW_UP_DAYS = "tickets.follow_up_days"
+# 问题工单: how many days each category may take (办理时限), by default.
+DEFAULT_TICKET_DAYS = {"环境卫生": 3, "停车秩序": 3, "安全隐患": 2, "设施维修": 7, "矛盾纠纷": 15, "物业服务": 7,
+                       "困难帮扶": 7, "其他": 7}
 
 
 def _check_star_levels(value: Any) -> Any:
@@ -103,6 +109,20 @@ def _check_visit_days(value: Any) -> Any:
     return value
 
 
+def _check_ticket_days(value: Any) -> Any:
+    if not isinstance(value, dict) or set(value) != set(DEFAULT_TICKET_DAYS):
+        raise ValidationError("办理时限格式不对")
+    if any(not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 90 for days in value.values()):
+        raise ValidationError("办理时限应在1至90天之间")
+    return value
+
+
+def _check_short_days(value: Any) -> Any:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 30:
+        raise ValidationError("天数应在1至30天之间")
+    return value
+
+
 @dataclass(frozen=True)
 class _Spec:
     label: str
@@ -122,6 +142,9 @@ SPECS: dict[str, _Spec] = {
     # 关爱走访: how often each group is visited, in days.
     VISIT_DAYS: _Spec("关爱走访间隔", {"独居老人": 7, "特困老人": 7, "残疾人": 30, "困难户": 30, "困境儿童": 14},
                       _check_visit_days),
+    TICKET_DAYS: _Spec("工单办理时限", DEFAULT_TICKET_DAYS, _check_ticket_days),
+    URGENT_DAYS: _Spec("紧急工单办理时限", 1, _check_short_days),
+    FOLLOW_UP_DAYS: _Spec("办结后回访期限", 7, _check_short_days),
 }
 
 

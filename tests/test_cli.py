@@ -121,6 +121,9 @@ def test_report_list(capsys: pytest.CaptureFixture[str]) -> None:
         "meeting-results\t议事结果公示（不分期间，每条记录一张），用 --record 指定会议编号",
         "meeting-minutes\t议事会议记录（不分期间，每条记录一张），用 --record 指定会议编号",
         "meeting-sign-in\t议事会议签到表（不分期间，每条记录一张），用 --record 指定会议编号",
+        "tickets-monthly\t民生事项办理公示（按月：2026-11）",
+        "tickets-figures\t民生事项月度统计（按月：2026-11）",
+        "ticket-record\t工单记录（不分期间，每条记录一张），用 --record 指定工单编号",
     ]
 
 

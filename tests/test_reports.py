@@ -224,7 +224,8 @@ def test_an_unrated_half_year_is_refused(compound_with_points: Compound, out_dir
 def test_registry(database: Database, staff_id: int, out_dir: Path) -> None:
     assert set(reports.REPORTS) == {"points-monthly", "star-families", "volunteer-certificate", "redemption-slip",
                                     "stock-ledger", "donor-thanks", "merchant-statement", "meeting-results",
-                                    "meeting-minutes", "meeting-sign-in"}
+                                    "meeting-minutes", "meeting-sign-in", "tickets-monthly", "tickets-figures",
+                                    "ticket-record"}
     monthly = reports.REPORTS["points-monthly"]
     assert (monthly.title, monthly.period_kind, monthly.public) == ("月度积分公示", "month", True)
     assert reports.REPORTS["star-families"].period_kind == "half-year"

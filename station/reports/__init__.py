@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from station import points
 from station.errors import ValidationError
-from station.reports import meeting_prints, points_notices, shop_prints, volunteer_certificate
+from station.reports import meeting_prints, points_notices, shop_prints, ticket_prints, volunteer_certificate
 from station.reports.pdf import WrittenPdf
+from station.tickets import ticket_number
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,8 @@ class ReportSpec:
         public: a masked notice for the notice board (公示栏).
         needs_resident: about one resident (a certificate), who must be given.
         record: about one record, which must be given as ``record_id``: "redemption" (a redemption's
-            slip), "merchant" (a merchant's statement) or "meeting" (a meeting's notice, minutes or
-            sign-in sheet); "" for none.
+            slip), "merchant" (a merchant's statement), "meeting" (a meeting's notice, minutes or
+            sign-in sheet) or "ticket" (a ticket's record); "" for none.
     """
 
     name: str
@@ -39,7 +40,7 @@ class ReportSpec:
     record: str = ""
 
 
-RECORD_KINDS = {"redemption": "兑换编号", "merchant": "商户编号", "meeting": "会议编号"}
+RECORD_KINDS = {"redemption": "兑换编号", "merchant": "商户编号", "meeting": "会议编号", "ticket": "工单编号"}
 """What ``record_id`` is for each kind of record, as the user is asked for it."""
 
 Builder = Callable[[Session, str, Path, dt.date, Sequence[int] | None, int | None, int | None], WrittenPdf]
@@ -103,6 +104,23 @@ def _meeting_print(build: Callable[[Session, int, Path, dt.date], WrittenPdf], t
     return make
 
 
+def _tickets_notice(session: Session, period: str, out: Path, today: dt.date,
+                    building_ids: Sequence[int] | None, resident_id: int | None, record_id: int | None) -> WrittenPdf:
+    return ticket_prints.monthly_notice(session, period, out, today)
+
+
+def _ticket_figures(session: Session, period: str, out: Path, today: dt.date,
+                    building_ids: Sequence[int] | None, resident_id: int | None, record_id: int | None) -> WrittenPdf:
+    return ticket_prints.figures_pdf(session, period, out, today)
+
+
+def _ticket_record(session: Session, period: str, out: Path, today: dt.date,
+                   building_ids: Sequence[int] | None, resident_id: int | None, record_id: int | None) -> WrittenPdf:
+    if record_id is None:
+        raise ValidationError({"record": "打印工单记录需要指定是哪一张工单（工单编号）"})
+    return ticket_prints.ticket_record(session, record_id, out, today)
+
+
 REPORTS: dict[str, ReportSpec] = {
     spec.name: spec for spec in (
         ReportSpec("points-monthly", "月度积分公示", "month", True),
@@ -116,6 +134,9 @@ REPORTS: dict[str, ReportSpec] = {
         ReportSpec("meeting-results", meeting_prints.NOTICE_TITLE, "none", True, record="meeting"),
         ReportSpec("meeting-minutes", meeting_prints.MINUTES_TITLE, "none", False, record="meeting"),
         ReportSpec("meeting-sign-in", meeting_prints.SIGN_IN_TITLE, "none", False, record="meeting"),
+        ReportSpec("tickets-monthly", ticket_prints.NOTICE_TITLE, "month", True),
+        ReportSpec("tickets-figures", ticket_prints.FIGURES_TITLE, "month", False),
+        ReportSpec("ticket-record", ticket_prints.RECORD_TITLE, "none", False, record="ticket"),
     )
 }
 
@@ -130,6 +151,9 @@ _BUILDERS: dict[str, Builder] = {
     "meeting-results": _meeting_print(meeting_prints.results_notice, meeting_prints.NOTICE_TITLE),
     "meeting-minutes": _meeting_print(meeting_prints.minutes_pdf, meeting_prints.MINUTES_TITLE),
     "meeting-sign-in": _meeting_print(meeting_prints.sign_in_sheet, meeting_prints.SIGN_IN_TITLE),
+    "tickets-monthly": _tickets_notice,
+    "tickets-figures": _ticket_figures,
+    "ticket-record": _ticket_record,
 }
 
 PERIOD_FORMATS = {"month": "按月：2026-11", "half-year": "按半年：2026-H1",
@@ -176,7 +200,11 @@ def default_file_name(name: str, period: str, person: str = "", record_id: int |
     """月度积分公示-2026-11.pdf; with a person, 志愿服务时长证明-张三明-2026.pdf; a slip, 兑换凭证-DH000123.pdf."""
     spec = spec_for(name)
     period = parse_period(spec, period).replace("..", "至")
-    number = shop_prints.slip_number(record_id) if spec.record == "redemption" and record_id is not None else ""
+    number = ""
+    if spec.record == "redemption" and record_id is not None:
+        number = shop_prints.slip_number(record_id)
+    elif spec.record == "ticket" and record_id is not None:
+        number = ticket_number(record_id)
     return "-".join(part for part in (spec.title, person, period, number) if part) + ".pdf"
 
 
