@@ -279,11 +279,13 @@ def load_demo(session: Session, size: DemoSize = DemoSize(), today: dt.date | No
     then the other entries are made and everything past is reviewed; the year's redemptions spend
     the approved points (each debit an entry of its month); the months are closed and the half-year
     rated, its vouchers issued and handed over; a few hours are corrected in the open month; last, the
-    year's matters and meetings (which touch no points).
+    year's matters and meetings, then the tickets (some carrying out the meetings' resolutions); neither
+    touches points.
     """
     from station.demo_meetings import generate_meetings
     from station.demo_points import close_and_rate, generate_points
     from station.demo_shop import generate_shop, hand_out_vouchers
+    from station.demo_tickets import generate_tickets
     from station.demo_volunteer import generate_corrections, generate_volunteering
 
     today = today or dt.date.today()
@@ -302,4 +304,5 @@ def load_demo(session: Session, size: DemoSize = DemoSize(), today: dt.date | No
     hand_out_vouchers(session, staff_id, rated)
     generate_corrections(session, staff_id, today)
     generate_meetings(session, staff_id, today)
+    generate_tickets(session, staff_id, today)
     return made

@@ -1,8 +1,21 @@
-"""Form helpers: each field with its own error line, filled from a ValidationError."""
+"""Form helpers: each field with its own error line, filled from a ValidationError; the pieces of a dialog."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from collections.abc import Callable, Sequence
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 ERROR_STYLE = "color: #c0392b;"
 
@@ -73,3 +86,53 @@ class FieldForm(QFormLayout):
     def error_text(self, key: str) -> str:
         label = self._errors[key]
         return label.text() if not label.isHidden() else ""
+
+
+# ------------------------------------------------------------------ the pieces every dialog is made of
+
+
+def dialog_buttons(dialog: QDialog, ok_text: str, save: Callable[[], None]) -> QDialogButtonBox:
+    """确定 (named ``ok``, with the action's own word) and 取消; 确定 runs ``save``, which closes the dialog itself."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    ok.setObjectName("ok")
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    buttons.accepted.connect(save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def combo(name: str, choices: Sequence[str], current: str = "", editable: bool = False) -> QComboBox:
+    """A combo of fixed words; an editable one also takes what is typed."""
+    box = QComboBox()
+    box.setObjectName(name)
+    box.setEditable(editable)
+    if editable:
+        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    box.addItems(list(choices))
+    if current:
+        box.setCurrentText(current)
+    return box
+
+
+def line_edit(name: str, text: str = "", placeholder: str = "") -> QLineEdit:
+    edit = QLineEdit(text)
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def text_box(name: str, text: str = "", placeholder: str = "", height: int = 70) -> QPlainTextEdit:
+    """A few lines of text; Tab moves on, as in every other field."""
+    box = QPlainTextEdit(text)
+    box.setObjectName(name)
+    box.setPlaceholderText(placeholder)
+    box.setTabChangesFocus(True)
+    box.setFixedHeight(height)
+    return box
+
+
+def fit(dialog: QDialog, width: int) -> None:
+    """As wide as asked, as tall as its fields (it grows when an error line shows)."""
+    dialog.resize(width, dialog.sizeHint().height())

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from db.engine import Database
-from station import APP_TITLE, __version__, onboarding
+from station import APP_TITLE, __version__, onboarding, tickets
 from ui import icons
 from ui.points_dialogs import RecordDialog
 from ui.meetings_tab import MeetingsTab
@@ -20,6 +20,8 @@ from ui.residents_tab import ResidentsTab
 from ui.roster_dialogs import ExportDialog, RosterImportDialog, open_roster
 from ui.shop_tab import ShopTab
 from ui.staff_dialogs import StaffDialog
+from ui.ticket_dialogs import TicketDialog, TicketSettingsDialog
+from ui.tickets_tab import TicketsTab
 from ui.volunteer_dialogs import VolunteerSettingsDialog
 from ui.volunteer_tab import VolunteerTab
 
@@ -52,6 +54,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.shop, icons.icon("fa5s.store"), "积分超市")
         self.meetings = MeetingsTab(database, self.staff_id, self)
         self.tabs.addTab(self.meetings, icons.icon("fa5s.comments"), "说事议事")
+        self.tickets = TicketsTab(database, self.staff_id, self)
+        self.tabs.addTab(self.tickets, icons.icon("fa5s.clipboard-list"), "问题工单")
         # Points change balances shown in the residents table, and the other way round; volunteer
         # hours earn points; redemptions spend them (and balances decide what can be redeemed).
         self.points.changed.connect(self.residents.model.refresh)
@@ -66,9 +70,17 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.data_file_label = QLabel(f"数据文件：{database.path}")
+        self.tickets_label = QLabel()
+        self.tickets_label.setObjectName("tickets_status")
+        self.tickets.tickets.counted.connect(self.show_ticket_counts)
+        self.tabs.currentChanged.connect(lambda _i: self.tickets.refresh() if self.tabs.currentWidget()
+                                         is self.tickets else None)
         self.staff_label = QLabel(f"操作员：{self.staff_name}")
         self.statusBar().addWidget(self.data_file_label, 1)
+        self.statusBar().addPermanentWidget(self.tickets_label)
         self.statusBar().addPermanentWidget(self.staff_label)
+        with database.read() as session:
+            self.show_ticket_counts(tickets.counts(session))
         self._restore_geometry()
         self.residents.search.setFocus()  # the first thing a worker does is look someone up
 
@@ -119,6 +131,16 @@ class MainWindow(QMainWindow):
         self.redeem_action.triggered.connect(lambda: self.open_redeem())
         points_menu.addAction(self.redeem_action)
 
+        tickets_menu = self.menuBar().addMenu("工单(&G)")
+        self.take_report_action = QAction(icons.icon("fa5s.plus"), "受理登记(&T)…", self)
+        self.take_report_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.take_report_action.triggered.connect(lambda: self.take_report())
+        tickets_menu.addAction(self.take_report_action)
+        for title, view in (("逾期工单(&O)", "overdue"), ("待回访(&F)", "follow_up"), ("未办结工单(&U)", "open")):
+            action = QAction(title, self)
+            action.triggered.connect(lambda _checked=False, view=view: self.show_tickets(view))
+            tickets_menu.addAction(action)
+
         settings_menu = self.menuBar().addMenu("设置(&S)")
         staff_action = QAction(icons.icon("fa5s.users-cog"), "工作人员(&W)…", self)
         staff_action.triggered.connect(lambda: self.open_staff())
@@ -129,6 +151,9 @@ class MainWindow(QMainWindow):
         volunteer_action = QAction(icons.icon("fa5s.clock"), "志愿时长换算与走访间隔(&V)…", self)
         volunteer_action.triggered.connect(lambda: self.volunteer_settings())
         settings_menu.addAction(volunteer_action)
+        ticket_action = QAction(icons.icon("fa5s.hourglass-half"), "工单时限与回访(&T)…", self)
+        ticket_action.triggered.connect(lambda: self.ticket_settings())
+        settings_menu.addAction(ticket_action)
 
         help_menu = self.menuBar().addMenu("帮助(&H)")
         about = QAction("关于(&A)", self)
@@ -157,6 +182,31 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(self.volunteer.records_changed)
         dialog.open()
         return dialog
+
+    def take_report(self) -> TicketDialog:
+        """Ctrl+T from anywhere: a resident at the desk or on the phone reports a problem."""
+        self.tabs.setCurrentWidget(self.tickets)
+        self.tickets.show_page(self.tickets.tickets)
+        return self.tickets.tickets.add()
+
+    def show_tickets(self, view: str) -> None:
+        self.tabs.setCurrentWidget(self.tickets)
+        self.tickets.show_page(self.tickets.tickets)
+        self.tickets.tickets.show_view(view)
+
+    def ticket_settings(self) -> TicketSettingsDialog:
+        dialog = TicketSettingsDialog(self._db, self.staff_id, self)
+        dialog.accepted.connect(self.tickets.refresh)
+        dialog.open()
+        return dialog
+
+    def show_ticket_counts(self, counts: tickets.Counts) -> None:
+        """The status bar keeps the desk aware of tickets past their time limit and 回访 due."""
+        parts = [f"逾期{counts.overdue}件" if counts.overdue else "", f"待回访{counts.follow_up_due}件"
+                 if counts.follow_up_due else ""]
+        shown = "，".join(part for part in parts if part)
+        self.tickets_label.setText(f"工单：{shown}" if shown else "")
+        self.tickets_label.setStyleSheet("color: #c0392b;" if counts.overdue else "")
 
     def open_staff(self) -> StaffDialog:
         dialog = StaffDialog(self._db, self.staff_id, self)

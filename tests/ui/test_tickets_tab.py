@@ -1,0 +1,152 @@
+"""The 问题工单 tab at the desk: take a report with the keyboard, hand it on, close it, visit, see it on the notice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+
+from db.engine import Database
+from station import tickets
+from station.tickets import TicketInput
+from tests.test_reports import read_pdf
+from tests.ui.conftest import type_text
+from ui.tickets_tab import TicketsTab
+
+
+@pytest.fixture
+def tab(window) -> TicketsTab:  # type: ignore[no-untyped-def]
+    window.tabs.setCurrentWidget(window.tickets)
+    return window.tickets
+
+
+def shown(table, column: int) -> list[str]:  # type: ignore[no-untyped-def]
+    model = table.model()
+    return [model.index(row, column).data() for row in range(model.rowCount())]
+
+
+def ok(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(dialog.findChild(QPushButton, "ok"), Qt.MouseButton.LeftButton)
+
+
+def test_take_a_report_at_the_desk_with_the_keyboard_only(qtbot, window, tab: TicketsTab) -> None:  # type: ignore[no-untyped-def]
+    window.tabs.setCurrentWidget(window.residents)  # the phone rings while the desk is elsewhere
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is tab
+    page = tab.tickets
+    dialog = page.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.focusWidget() is dialog.picker.edit  # who reports comes first
+    type_text(qtbot, dialog.picker.edit, "zsm")
+    qtbot.keyClick(dialog.picker.edit, Qt.Key.Key_Return)
+    assert dialog.focusWidget() is dialog.category
+    assert (dialog.building.currentText(), dialog.unit.currentText()) == ("9栋", "3单元")  # where 张三明 lives
+    qtbot.keyClick(dialog.category, Qt.Key.Key_Down)  # 停车秩序
+    qtbot.keyClick(dialog.category, Qt.Key.Key_Down)  # 安全隐患
+    qtbot.keyClick(dialog.category, Qt.Key.Key_Return)
+    assert dialog.focusWidget() is dialog.title_edit
+    type_text(qtbot, dialog.title_edit, "楼道电动车充电")
+    qtbot.keyClick(dialog.title_edit, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert page.done.text().startswith("已受理：GD")
+    row = page.selected()
+    assert row is not None and (row.title, row.category, row.reporter, row.place) == (
+        "楼道电动车充电", "安全隐患", "张三明", "9栋3单元")
+    assert row.due_on == dt.date.today() + dt.timedelta(days=2)
+    assert page.view.currentText() == "未办结（1）"
+
+
+def test_a_report_without_what_or_where_is_refused_beside_the_fields(qtbot, tab: TicketsTab,  # type: ignore[no-untyped-def]
+                                                                    demo_database: Database) -> None:
+    dialog = tab.tickets.add()
+    ok(qtbot, dialog)
+    assert dialog.isVisible()
+    assert "请简要写明" in dialog.form.error_text("title")
+    assert "请选择楼栋，或写明公共区域" in dialog.form.error_text("place")
+    with demo_database.read() as session:
+        assert tickets.tickets(session) == []
+
+
+def test_hand_it_on_close_it_visit_and_see_it_on_the_notice(  # type: ignore[no-untyped-def]
+        qtbot, window, tab: TicketsTab, demo_database: Database, staff_id: int, known: dict[str, int], tmp_path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    with demo_database.write() as session:
+        ticket = tickets.open_ticket(session, staff_id, TicketInput("北门路灯不亮", "设施维修", "电话反映",
+                                                                    reporter_id=known["王秀英"], place="北门"))
+    page = tab.tickets
+    page.reload()
+    assert page.select_ticket(ticket)
+    dialog = page.hand_over()
+    assert dialog is not None
+    dialog.findChild(QComboBox, "to_whom").setCurrentText("物业公司")
+    ok(qtbot, dialog)
+    assert not dialog.isVisible()
+    assert page.selected().state == "已转办" and page.done.text() == f"已转办：GD{ticket:06d}"
+    assert page.start_button.text() == "收回处理"
+    dialog = page.finish()
+    ok(qtbot, dialog)
+    assert "请写明办理结果" in dialog.form.error_text("result")  # nothing changed
+    assert page.selected().state == "已转办"
+    type_text(qtbot, dialog.findChild(QLineEdit, "result"), "物业已更换路灯")
+    ok(qtbot, dialog)
+    # done: it left the open list, and the list shows all tickets with it still chosen
+    assert page.view.currentData() == "all" and page.selected().id == ticket
+    assert shown(page.history_table, 1) == ["受理", "转办", "办结"]
+    dialog = page.follow_up()
+    dialog.findChild(QComboBox, "satisfaction").setCurrentText("满意")
+    ok(qtbot, dialog)
+    assert page.selected().state == "已回访"
+
+    written: list = []
+    monkeypatch.setattr("ui.reports.ask_save_path", lambda _parent, suggested: str(tmp_path / suggested))
+    monkeypatch.setattr("ui.reports.open_file", written.append)
+    monkeypatch.setattr("ui.messages.warn", lambda _parent, text, *_a: pytest.fail(text))
+    qtbot.mouseClick(page.notice_button, Qt.MouseButton.LeftButton)
+    today = dt.date.today()
+    assert [path.name for path in written] == [f"民生事项办理公示-{today:%Y-%m}.pdf"]
+    text = re.sub(r"\s+", "", "".join(read_pdf(written[0])))
+    assert "本月共受理民生事项1件，办结1件，其中按时办结1件（按时办结率100.0%）" in text
+    assert "北门路灯不亮" in text and "王*英" in text and "王秀英" not in text and "物业已更换路灯" in text
+
+
+def test_overdue_tickets_are_counted_on_the_status_bar_and_listed_first(  # type: ignore[no-untyped-def]
+        qtbot, window, tab: TicketsTab, demo_database: Database, staff_id: int) -> None:
+    long_ago = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=10)
+    with demo_database.write() as session:
+        late = tickets.open_ticket(session, staff_id, TicketInput("化粪池外溢", "环境卫生", place="南门",
+                                                                  accepted_at=f"{long_ago:%Y-%m-%d %H:%M}"))
+        tickets.open_ticket(session, staff_id, TicketInput("路灯不亮", "设施维修", place="北门"))
+    page = tab.tickets
+    page.reload()
+    assert window.tickets_label.text() == "工单：逾期1件"
+    assert shown(page.table, 6)[0] == "已受理（逾期）" and page.model.id_at(0) == late
+    page.show_view("overdue")
+    assert shown(page.table, 2) == ["化粪池外溢"]
+    assert page.view.currentText() == "逾期（1）"
+
+
+def test_an_inspection_finding_becomes_a_ticket_in_one_step(qtbot, tab: TicketsTab, demo_database: Database) -> None:  # type: ignore[no-untyped-def]
+    tab.show_page(tab.inspections)
+    page = tab.inspections
+    dialog = page.add()
+    ok(qtbot, dialog)
+    assert page.selected() is not None and page.selected().kind == "安全隐患拉网式排查"
+    page.check_table.selectRow(0)
+    check = page.check()
+    type_text(qtbot, check.checked_by, "网格员小刘")
+    ok(qtbot, check)
+    assert shown(page.check_table, 2)[0] == "网格员小刘"
+    page.check_table.selectRow(0)
+    finding = page.record_finding()
+    assert finding.source.currentText() == "排查发现" and not finding.building.isEnabled()
+    assert finding.category.currentData() == "安全隐患"
+    type_text(qtbot, finding.title_edit, "楼道堆放电动车电池")
+    ok(qtbot, finding)
+    assert not finding.isVisible()
+    assert shown(page.check_table, 4)[0] == "1" and "已转成工单GD" in page.done.text()
+    with demo_database.read() as session:
+        row = tickets.tickets(session)[0]
+    assert (row.source, row.title) == ("排查发现", "楼道堆放电动车电池")
