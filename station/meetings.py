@@ -275,6 +275,8 @@ class MatterRow:
     deadline: dt.date | None
     result: str
     overdue: bool
+    building_id: int | None = None
+    unit_id: int | None = None
 
     @property
     def lead(self) -> str:
@@ -309,7 +311,8 @@ def matters(session: Session, state: str | None = None, level: str | None = None
                           | Matter.responsible.like(like))
     return [MatterRow(m.id, m.raised_on, m.title, m.description, m.category, m.level, m.state, m.source, name,
                       m.raised_by, _place(building, unit), m.responsible, m.deadline, m.result,
-                      m.state == IN_HAND and m.deadline is not None and m.deadline < today)
+                      m.state == IN_HAND and m.deadline is not None and m.deadline < today, m.building_id,
+                      m.unit_id)
             for m, name, building, unit in session.execute(stmt)]
 
 

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.errors import ValidationError
+
 ERROR_STYLE = "color: #c0392b;"
 
 
@@ -104,14 +106,14 @@ def dialog_buttons(dialog: QDialog, ok_text: str, save: Callable[[], None]) -> Q
 
 
 def combo(name: str, choices: Sequence[str], current: str = "", editable: bool = False) -> QComboBox:
-    """A combo of fixed words; an editable one also takes what is typed."""
+    """A combo of fixed words; an editable one also takes what is typed (and starts with ``current``, even empty)."""
     box = QComboBox()
     box.setObjectName(name)
     box.setEditable(editable)
     if editable:
         box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
     box.addItems(list(choices))
-    if current:
+    if current or editable:
         box.setCurrentText(current)
     return box
 
@@ -136,3 +138,32 @@ def text_box(name: str, text: str = "", placeholder: str = "", height: int = 70)
 def fit(dialog: QDialog, width: int) -> None:
     """As wide as asked, as tall as its fields (it grows when an error line shows)."""
     dialog.resize(width, dialog.sizeHint().height())
+
+
+class StepDialog(QDialog):
+    """One step of a record (调整层级, 上报提级, 转办, 办结, 回访 …): a few fields, then the service call."""
+
+    def __init__(self, title: str, prompt: str, fields: list[tuple[str, str, QWidget]],
+                 action: Callable[[], None], ok_text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._action = action
+        self.form = FieldForm()
+        for key, label, widget in fields:
+            self.form.add_field(key, label, widget)
+        text = QLabel(prompt)
+        text.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addLayout(self.form)
+        layout.addWidget(self.form.general_error)
+        layout.addWidget(dialog_buttons(self, ok_text or title, self.save))
+        fit(self, 500)
+
+    def save(self) -> None:
+        try:
+            self._action()
+        except ValidationError as error:
+            self.form.show_errors(error.errors)
+            return
+        self.accept()

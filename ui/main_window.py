@@ -70,6 +70,9 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.data_file_label = QLabel(f"数据文件：{database.path}")
+        # A meeting's resolution can become a ticket.
+        self.meetings.changed.connect(self.tickets.refresh)
+        self.meetings.changed.connect(self.update_ticket_counts)
         self.tickets_label = QLabel()
         self.tickets_label.setObjectName("tickets_status")
         self.tickets.tickets.counted.connect(self.show_ticket_counts)
@@ -79,8 +82,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.data_file_label, 1)
         self.statusBar().addPermanentWidget(self.tickets_label)
         self.statusBar().addPermanentWidget(self.staff_label)
-        with database.read() as session:
-            self.show_ticket_counts(tickets.counts(session))
+        self.update_ticket_counts()
         self._restore_geometry()
         self.residents.search.setFocus()  # the first thing a worker does is look someone up
 
@@ -199,6 +201,10 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(self.tickets.refresh)
         dialog.open()
         return dialog
+
+    def update_ticket_counts(self) -> None:
+        with self._db.read() as session:
+            self.show_ticket_counts(tickets.counts(session))
 
     def show_ticket_counts(self, counts: tickets.Counts) -> None:
         """The status bar keeps the desk aware of tickets past their time limit and 回访 due."""

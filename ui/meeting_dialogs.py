@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -27,51 +24,8 @@ from db.models import Matter, Meeting
 from station import compound, meetings, onboarding
 from station.errors import ValidationError
 from station.meetings import DecisionInput, MatterInput, MatterRow, MeetingInput
-from ui.forms import ERROR_STYLE, FieldForm, hint_label
+from ui.forms import ERROR_STYLE, FieldForm, combo, dialog_buttons, fit, hint_label, line_edit, text_box
 from ui.pickers import PersonPicker
-
-
-def _buttons(dialog: QDialog, ok_text: str, save: Callable[[], None]) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-    ok.setText(ok_text)
-    ok.setObjectName("ok")
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-    buttons.accepted.connect(save)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
-
-
-def _combo(name: str, choices: tuple[str, ...] | list[str], current: str = "", editable: bool = False) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(name)
-    combo.setEditable(editable)
-    if editable:
-        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    combo.addItems(list(choices))
-    if current:
-        combo.setCurrentText(current)
-    return combo
-
-
-def _line(name: str, text: str = "", placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit(text)
-    edit.setObjectName(name)
-    edit.setPlaceholderText(placeholder)
-    return edit
-
-
-def _text_box(name: str, text: str = "", placeholder: str = "", height: int = 70) -> QPlainTextEdit:
-    box = QPlainTextEdit(text)
-    box.setObjectName(name)
-    box.setPlaceholderText(placeholder)
-    box.setTabChangesFocus(True)  # Tab moves on, as in every other field
-    box.setFixedHeight(height)
-    return box
-
-
-def _fit(dialog: QDialog, width: int) -> None:
-    dialog.resize(width, dialog.sizeHint().height())
 
 
 class MatterDialog(QDialog):
@@ -85,13 +39,13 @@ class MatterDialog(QDialog):
         self.setWindowTitle("登记议题")
         with database.read() as session:
             self._buildings = compound.tree(session)
-        self.title_edit = _line("title", placeholder="例如 3栋楼道堆放杂物、小区停车位不够")
-        self.source = _combo("source", meetings.SOURCES)
+        self.title_edit = line_edit("title", placeholder="例如 3栋楼道堆放杂物、小区停车位不够")
+        self.source = combo("source", meetings.SOURCES)
         self.picker = PersonPicker(database)
         self.picker.edit.setPlaceholderText("提出人：输入姓名、拼音首字母、电话尾号或房号，按回车")
-        self.category = _combo("category", meetings.CATEGORIES, "其他")
+        self.category = combo("category", meetings.CATEGORIES, "其他")
         self.picker.chosen.connect(lambda _id: self.category.setFocus())
-        self.level = _combo("level", meetings.LEVELS)
+        self.level = combo("level", meetings.LEVELS)
         self.lead = QLabel()
         self.lead.setObjectName("lead")
         self.level.currentTextChanged.connect(lambda text: self.lead.setText(f"{meetings.LEADS[text]}"))
@@ -105,8 +59,8 @@ class MatterDialog(QDialog):
         self.unit.setObjectName("unit")
         self.building.currentIndexChanged.connect(lambda _i: self._fill_units())
         self._fill_units()
-        self.raised_on = _line("raised_on", f"{dt.date.today():%Y-%m-%d}")
-        self.description = _text_box("description", placeholder="选填：具体情况，例如 楼道堆放纸箱和旧家具，影响通行和消防安全")
+        self.raised_on = line_edit("raised_on", f"{dt.date.today():%Y-%m-%d}")
+        self.description = text_box("description", placeholder="选填：具体情况，例如 楼道堆放纸箱和旧家具，影响通行和消防安全")
         level_row = QHBoxLayout()
         level_row.addWidget(self.level)
         level_row.addWidget(self.lead, 1)
@@ -127,8 +81,8 @@ class MatterDialog(QDialog):
         layout.addWidget(hint_label("邻里小事由党员牵头议，单元琐事由楼栋党小组协调议，小区公事由党支部组织议，"
                                     "复杂难事上报社区提级议。"))
         layout.addWidget(self.form.general_error)
-        layout.addWidget(_buttons(self, "登记", self.save))
-        _fit(self, 560)
+        layout.addWidget(dialog_buttons(self, "登记", self.save))
+        fit(self, 560)
 
     def _fill_units(self) -> None:
         self.unit.clear()
@@ -148,35 +102,6 @@ class MatterDialog(QDialog):
         try:
             with self._db.write() as session:
                 self.matter_id = meetings.raise_matter(session, self._staff_id, self.collect())
-        except ValidationError as error:
-            self.form.show_errors(error.errors)
-            return
-        self.accept()
-
-
-class StepDialog(QDialog):
-    """One step of a matter (调整层级, 上报提级, 办结, 重新办理): a few fields, then the service call."""
-
-    def __init__(self, title: str, prompt: str, fields: list[tuple[str, str, QWidget]],
-                 action: Callable[[], None], ok_text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self._action = action
-        self.form = FieldForm()
-        for key, label, widget in fields:
-            self.form.add_field(key, label, widget)
-        text = QLabel(prompt)
-        text.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(text)
-        layout.addLayout(self.form)
-        layout.addWidget(self.form.general_error)
-        layout.addWidget(_buttons(self, ok_text or title, self.save))
-        _fit(self, 500)
-
-    def save(self) -> None:
-        try:
-            self._action()
         except ValidationError as error:
             self.form.show_errors(error.errors)
             return
@@ -205,21 +130,21 @@ class MeetingDialog(QDialog):
         self.setWindowTitle("修改议事会议" if meeting_id else "新建议事会议")
         with database.read() as session:
             found = session.get(Meeting, meeting_id) if meeting_id else None
-        self.kind = _combo("kind", meetings.MEETING_KINDS, found.kind if found else "红六方圆桌会")
-        self.title_edit = _line("title", found.title if found else "", "不填时为“2026年11月红六方圆桌会”")
-        self.date = _line("date", f"{found.held_at:%Y-%m-%d}" if found else f"{dt.date.today():%Y-%m-%d}")
-        self.time = _line("time", f"{found.held_at:%H:%M}" if found else "19:00")
-        self.place = _line("place", found.place if found else "党群服务站", "例如 党群服务站议事厅")
-        self.host = _line("host", found.host if found else "", "例如 小区党支部书记")
+        self.kind = combo("kind", meetings.MEETING_KINDS, found.kind if found else "红六方圆桌会")
+        self.title_edit = line_edit("title", found.title if found else "", "不填时为“2026年11月红六方圆桌会”")
+        self.date = line_edit("date", f"{found.held_at:%Y-%m-%d}" if found else f"{dt.date.today():%Y-%m-%d}")
+        self.time = line_edit("time", f"{found.held_at:%H:%M}" if found else "19:00")
+        self.place = line_edit("place", found.place if found else "党群服务站", "例如 党群服务站议事厅")
+        self.host = line_edit("host", found.host if found else "", "例如 小区党支部书记")
         self.rule = QComboBox()
         self.rule.setObjectName("vote_rule")
         for key, label in meetings.VOTE_RULES.items():
             self.rule.addItem(label, key)
         self.rule.setCurrentIndex(self.rule.findData(found.vote_rule if found else meetings.default_rule(
             self.kind.currentText())))
-        self.quorum = _line("quorum", str(found.quorum) if found and found.quorum else "",
+        self.quorum = line_edit("quorum", str(found.quorum) if found and found.quorum else "",
                             "至少到会多少人（按户表决时为多少户）表决才有效，不限请留空")
-        self.note = _line("note", found.note if found else "", "选填")
+        self.note = line_edit("note", found.note if found else "", "选填")
         self.kind.currentTextChanged.connect(self._kind_chosen)
         self.form = FieldForm()
         self.form.add_field("kind", "会议类别：", self.kind)
@@ -236,8 +161,8 @@ class MeetingDialog(QDialog):
         layout.addWidget(hint_label("每月议事：先由“三长”初议，再开“红六方圆桌会”商议（网格党支部、业委会、物业公司、"
                                     "网格员、共建单位、职能部门）。业主大会按全体住户过半数表决。"))
         layout.addWidget(self.form.general_error)
-        layout.addWidget(_buttons(self, "保存", self.save))
-        _fit(self, 540)
+        layout.addWidget(dialog_buttons(self, "保存", self.save))
+        fit(self, 540)
 
     def _kind_chosen(self, kind: str) -> None:
         self.rule.setCurrentIndex(self.rule.findData(meetings.default_rule(kind)))
@@ -291,7 +216,7 @@ class AgendaDialog(QDialog):
         if not waiting:
             layout.addWidget(QLabel("没有可以列入的议题：请先在“议题”页登记。"))
         layout.addWidget(self.error)
-        layout.addWidget(_buttons(self, "列入议程", self.save))
+        layout.addWidget(dialog_buttons(self, "列入议程", self.save))
         self.resize(600, 420)
 
     def checked(self) -> list[int]:
@@ -319,14 +244,14 @@ class MinutesDialog(QDialog):
         self._meeting_id = meeting_id
         self._matter = matter
         self.setWindowTitle(f"会议记录：{matter.title}")
-        self.text = _text_box("minutes", minutes, "各方发言要点，例如 物业公司表示月底前清理；业委会建议……", 220)
+        self.text = text_box("minutes", minutes, "各方发言要点，例如 物业公司表示月底前清理；业委会建议……", 220)
         self.form = FieldForm()
         self.form.add_field("minutes", "记录：", self.text)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{matter.title}</b>　{matter.level}　{matter.raiser}提出"))
         layout.addLayout(self.form)
         layout.addWidget(self.form.general_error)
-        layout.addWidget(_buttons(self, "保存", self.save))
+        layout.addWidget(dialog_buttons(self, "保存", self.save))
         self.resize(620, 380)
 
     def save(self) -> None:
@@ -362,11 +287,11 @@ class DecisionDialog(QDialog):
             target = session.get(Matter, matter.id)
             self._eligible = len(meetings.eligible_households(session, target)) if target is not None else 0
         self._rule, self._quorum, self._present = row.vote_rule, row.quorum, row.people
-        self.resolution = _text_box("resolution", earlier.resolution if earlier else "",
+        self.resolution = text_box("resolution", earlier.resolution if earlier else "",
                                     "例如 由物业公司于11月30日前清理楼道杂物，党员志愿者协助")
-        self.responsible = _combo("responsible", RESPONSIBLE, editable=True)
+        self.responsible = combo("responsible", RESPONSIBLE, editable=True)
         self.responsible.setCurrentText(earlier.responsible if earlier else "")
-        self.deadline = _line("deadline", f"{earlier.deadline:%Y-%m-%d}" if earlier and earlier.deadline else "",
+        self.deadline = line_edit("deadline", f"{earlier.deadline:%Y-%m-%d}" if earlier and earlier.deadline else "",
                               "选填，例如 2026-11-30")
         self.voted = QCheckBox("进行了表决")
         self.voted.setObjectName("voted")
@@ -379,15 +304,15 @@ class DecisionDialog(QDialog):
         (self.by_household if household else self.paper).setChecked(True)
         # a correction starts from the count being corrected
         paper = earlier if earlier is not None and earlier.voted and not earlier.by_household else None
-        self.votes_for = _line("votes_for", str(paper.votes_for) if paper else "", "赞成票数")
-        self.votes_against = _line("votes_against", str(paper.votes_against) if paper else "", "反对票数")
-        self.votes_abstain = _line("votes_abstain", str(paper.votes_abstain) if paper else "", "弃权票数")
-        self.present = _line("present", str(paper.present) if paper and row.vote_rule != "households" else "",
+        self.votes_for = line_edit("votes_for", str(paper.votes_for) if paper else "", "赞成票数")
+        self.votes_against = line_edit("votes_against", str(paper.votes_against) if paper else "", "反对票数")
+        self.votes_abstain = line_edit("votes_abstain", str(paper.votes_abstain) if paper else "", "弃权票数")
+        self.present = line_edit("present", str(paper.present) if paper and row.vote_rule != "households" else "",
                              f"不填为已登记的{row.people}人")
-        self.rooms_for = _line("rooms_for", " ".join(rooms.get("for", [])), "赞成的房号，例如 3-2-501 3-2-502")
-        self.rooms_against = _line("rooms_against", " ".join(rooms.get("against", [])), "反对的房号")
-        self.rooms_abstain = _line("rooms_abstain", " ".join(rooms.get("abstain", [])), "弃权的房号")
-        self.correction = _line("correction", placeholder="例如 补计一张书面表决票")
+        self.rooms_for = line_edit("rooms_for", " ".join(rooms.get("for", [])), "赞成的房号，例如 3-2-501 3-2-502")
+        self.rooms_against = line_edit("rooms_against", " ".join(rooms.get("against", [])), "反对的房号")
+        self.rooms_abstain = line_edit("rooms_abstain", " ".join(rooms.get("abstain", [])), "弃权的房号")
+        self.correction = line_edit("correction", placeholder="例如 补计一张书面表决票")
         self.outcome = QLabel()
         self.outcome.setObjectName("outcome")
         self.outcome.setWordWrap(True)
@@ -418,14 +343,14 @@ class DecisionDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.outcome)
         layout.addWidget(self.form.general_error)
-        layout.addWidget(_buttons(self, "保存决议", self.save))
+        layout.addWidget(dialog_buttons(self, "保存决议", self.save))
         for widget in (self.voted, self.paper, self.by_household):
             widget.toggled.connect(lambda _on: self._update())
         for edit in (self.votes_for, self.votes_against, self.votes_abstain, self.present, self.rooms_for,
                      self.rooms_against, self.rooms_abstain):
             edit.textChanged.connect(lambda _t: self._update())
         self._update()
-        _fit(self, 600)
+        fit(self, 600)
 
     def _show_row(self, field: QWidget, shown: bool) -> None:
         box = field.parentWidget()

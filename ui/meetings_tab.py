@@ -17,20 +17,22 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from station import meetings
+from station.tickets import CATEGORIES as TICKET_CATEGORIES
+from station.tickets import ticket_number
 from station.meetings import AgendaRow, AttendeeRow, MatterRow, MeetingRow
 from ui import messages
-from ui.forms import hint_label
+from ui.forms import StepDialog, hint_label
 from ui.meeting_dialogs import (
     AgendaDialog,
     DecisionDialog,
     MatterDialog,
     MeetingDialog,
     MinutesDialog,
-    StepDialog,
     escalation_targets,
 )
 from ui.pages import Page, PagedTab, make_button, make_table, select_where, selected_rows, toolbar
 from ui.pickers import PersonPicker
+from ui.ticket_dialogs import TicketDialog
 from ui.points_dialogs import ReasonDialog
 from ui.reports import make_report
 from ui.table_models import SimpleTableModel
@@ -301,6 +303,9 @@ class MeetingsPage(Page):
         self.minutes_button.clicked.connect(lambda: self.write_minutes())
         self.decide_button = make_button("fa5s.gavel", "表决与决议…", "decide")
         self.decide_button.clicked.connect(lambda: self.decide())
+        self.ticket_button = make_button("fa5s.clipboard-list", "转成工单…", "to_ticket")
+        self.ticket_button.setToolTip("合力办事：把通过的决议交给问题工单跟踪，办结后回访")
+        self.ticket_button.clicked.connect(lambda: self.to_ticket())
 
         self.picker = PersonPicker(database)
         self.picker.edit.setPlaceholderText("参会居民：输入姓名、拼音首字母或电话尾号，按回车登记")
@@ -340,7 +345,7 @@ class MeetingsPage(Page):
         right_layout.addWidget(self.details)
         right_layout.addWidget(QLabel("<b>议程</b>（双击议题记录表决与决议）"))
         right_layout.addWidget(toolbar(self.roll_button, self.add_matter_button, self.withdraw_button,
-                                       self.minutes_button, self.decide_button))
+                                       self.minutes_button, self.decide_button, self.ticket_button))
         right_layout.addWidget(self.agenda_table, 3)
         right_layout.addWidget(QLabel("<b>参会人员</b>"))
         party_row = QHBoxLayout()
@@ -425,7 +430,8 @@ class MeetingsPage(Page):
         row = self.selected()
         usable = row is not None and not row.cancelled
         for widget in (self.edit_button, self.cancel_button, self.add_matter_button, self.roll_button,
-                       self.withdraw_button, self.minutes_button, self.decide_button, self.picker, self.party,
+                       self.withdraw_button, self.minutes_button, self.decide_button, self.ticket_button,
+                       self.picker, self.party,
                        self.party_name, self.party_button, self.remove_attendee_button, self.sign_in_button,
                        self.notice_button):
             widget.setEnabled(usable)
@@ -512,6 +518,24 @@ class MeetingsPage(Page):
             return None
         dialog = DecisionDialog(self._db, self._staff_id, row.id, item.matter, self)
         dialog.accepted.connect(lambda: self._after(f"已记录决议：{item.matter.title}"))
+        self._open(dialog)
+        return dialog
+
+    def to_ticket(self) -> TicketDialog | None:
+        """A passed resolution handed to the tickets, to be followed until done (合力办事)."""
+        item = self._selected_item()
+        if item is None or item.decision is None or not item.decision.passed:
+            messages.warn(self, "请先选择一个已通过决议的议题")
+            return None
+        matter, decision = item.matter, item.decision
+        kind = matter.category if matter.category in TICKET_CATEGORIES else "其他"
+        who = f"（责任方：{decision.responsible}）" if decision.responsible else ""
+        dialog = TicketDialog(self._db, self._staff_id, self, building_id=matter.building_id, unit_id=matter.unit_id,
+                              category=kind, matter_id=matter.id, title=matter.title,
+                              description=f"议事决议：{decision.resolution}{who}",
+                              place="" if matter.building_id else matter.place)
+        dialog.accepted.connect(lambda: self._after(
+            f"已转成工单{ticket_number(dialog.ticket_id or 0)}：{matter.title}"))
         self._open(dialog)
         return dialog
 

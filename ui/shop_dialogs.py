@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,37 +20,11 @@ from db.models import ShopItem
 from station import shop
 from station.errors import ValidationError
 from station.shop import ItemInput, MerchantView, ShelfRow
-from ui.forms import FieldForm, hint_label
+from ui.forms import FieldForm, combo, dialog_buttons, fit, hint_label
 
 UNITS = ("件", "个", "袋", "包", "瓶", "桶", "盒", "块", "支", "条", "卷", "张", "次")
 CATEGORIES = ("粮油", "日用品", "清洁用品", "文具", "商家服务")
 WRITE_OFF_REASONS = ("过期", "破损", "受潮", "丢失")
-
-
-def _buttons(dialog: QDialog, ok_text: str, save: Callable[[], None]) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-    ok.setText(ok_text)
-    ok.setObjectName("ok")
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-    buttons.accepted.connect(save)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
-
-
-def _fit(dialog: QDialog, width: int) -> None:
-    """As wide as asked, as tall as its fields (it grows when an error line shows)."""
-    dialog.resize(width, dialog.sizeHint().height())
-
-
-def _editable_combo(name: str, choices: tuple[str, ...] | list[str], current: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(name)
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    combo.addItems(list(choices))
-    combo.setCurrentText(current)
-    return combo
 
 
 class ItemDialog(QDialog):
@@ -73,9 +46,9 @@ class ItemDialog(QDialog):
         self.name = QLineEdit(item.name if item else "")
         self.name.setObjectName("name")
         self.name.setPlaceholderText("例如 食用油（5升）、理发一次")
-        self.category = _editable_combo("category", list(dict.fromkeys([*CATEGORIES, *known])),
-                                        item.category if item else "")
-        self.unit = _editable_combo("unit", UNITS, item.unit if item else "件")
+        self.category = combo("category", list(dict.fromkeys([*CATEGORIES, *known])),
+                              item.category if item else "", editable=True)
+        self.unit = combo("unit", UNITS, item.unit if item else "件", editable=True)
         self.price = QLineEdit(str(item.price) if item else "")
         self.price.setObjectName("price")
         self.price.setPlaceholderText("兑换一件要多少积分，例如 30")
@@ -112,10 +85,10 @@ class ItemDialog(QDialog):
         layout.addWidget(hint_label("物品有库存，上架后请“入库”；商家服务由联盟商户提供，没有库存，可限定每月名额。"
                                     "改了兑换积分，只影响以后的兑换。"))
         layout.addWidget(self.form.general_error)
-        layout.addWidget(_buttons(self, "保存", self.save))
+        layout.addWidget(dialog_buttons(self, "保存", self.save))
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_chosen())
         self._kind_chosen()
-        _fit(self, 500)
+        fit(self, 500)
 
     def _kind_chosen(self) -> None:
         """Goods ask for the low-stock line, services for the merchant and the monthly quota."""
@@ -164,7 +137,7 @@ class StockInDialog(QDialog):
         self.source.addItem("（请选择来源）", "")
         for source in shop.SOURCES:
             self.source.addItem(source, source)
-        self.donor = _editable_combo("donor", merchants, "")
+        self.donor = combo("donor", merchants, "", editable=True)
         line = self.donor.lineEdit()
         assert line is not None
         line.setPlaceholderText("商户捐赠、居民众筹必填，例如 幸福超市、3栋居民")
@@ -180,8 +153,8 @@ class StockInDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.form.general_error)
-        layout.addWidget(_buttons(self, "入库", self.save))
-        _fit(self, 480)
+        layout.addWidget(dialog_buttons(self, "入库", self.save))
+        fit(self, 480)
 
     def save(self) -> None:
         try:
@@ -223,8 +196,8 @@ class StockTakeDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(hint_label("实际数量与账面不符时，按实际数量调整库存，原记录保留。"))
         layout.addWidget(self.form.general_error)
-        layout.addWidget(_buttons(self, "确认盘点", self.save))
-        _fit(self, 460)
+        layout.addWidget(dialog_buttons(self, "确认盘点", self.save))
+        fit(self, 460)
 
     def save(self) -> None:
         try:
@@ -252,7 +225,7 @@ class WriteOffDialog(QDialog):
         self.quantity = QLineEdit()
         self.quantity.setObjectName("quantity")
         self.quantity.setPlaceholderText(f"报损多少{item.unit}")
-        self.reason = _editable_combo("reason", WRITE_OFF_REASONS, "")
+        self.reason = combo("reason", WRITE_OFF_REASONS, "", editable=True)
         line = self.reason.lineEdit()
         assert line is not None
         line.setPlaceholderText("例如 " + "、".join(WRITE_OFF_REASONS[:3]))
@@ -263,8 +236,8 @@ class WriteOffDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.form.general_error)
-        layout.addWidget(_buttons(self, "报损", self.save))
-        _fit(self, 440)
+        layout.addWidget(dialog_buttons(self, "报损", self.save))
+        fit(self, 440)
 
     def save(self) -> None:
         try:
@@ -327,8 +300,8 @@ class MerchantDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.form.general_error)
-        layout.addWidget(_buttons(self, "保存", self.save))
-        _fit(self, 560)
+        layout.addWidget(dialog_buttons(self, "保存", self.save))
+        fit(self, 560)
 
     def _toggle_service(self, service: str, on: bool) -> None:
         named = [part for part in self.services.text().replace("，", "、").replace(",", "、").split("、")
@@ -370,8 +343,8 @@ class ReceiverDialog(QDialog):
         layout.addWidget(label)
         layout.addLayout(self.form)
         layout.addWidget(self.form.general_error)
-        layout.addWidget(_buttons(self, "登记领取", self.save))
-        _fit(self, 420)
+        layout.addWidget(dialog_buttons(self, "登记领取", self.save))
+        fit(self, 420)
 
     def save(self) -> None:
         try:
@@ -391,7 +364,7 @@ class PeriodDialog(QDialog):
         self.setWindowTitle(title)
         self._check = check
         self.period = ""
-        self.choice = _editable_combo("period", [label for label, _period in choices], "")
+        self.choice = combo("period", [label for label, _period in choices], "", editable=True)
         for index, (_label, period) in enumerate(choices):
             self.choice.setItemData(index, period)
         self.choice.setCurrentIndex(max(0, min(current, len(choices) - 1)))
@@ -403,8 +376,8 @@ class PeriodDialog(QDialog):
         layout.addWidget(label)
         layout.addLayout(self.form)
         layout.addWidget(self.form.general_error)
-        layout.addWidget(_buttons(self, "打印…", self.save))
-        _fit(self, 420)
+        layout.addWidget(dialog_buttons(self, "打印…", self.save))
+        fit(self, 420)
 
     def chosen(self) -> str:
         """The period chosen from the list, or as typed."""

@@ -20,15 +20,16 @@ class TicketDialog(QDialog):
     """受理登记: who reports (Enter), the category (Enter), what (Enter saves); the place follows the reporter."""
 
     def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None, *,
-                 check_id: int | None = None, building_id: int | None = None, category: str = "",
-                 matter_id: int | None = None, title: str = "", description: str = "") -> None:
+                 check_id: int | None = None, building_id: int | None = None, unit_id: int | None = None,
+                 category: str = "", matter_id: int | None = None, title: str = "", description: str = "",
+                 place: str = "") -> None:
         super().__init__(parent)
         self._db = database
         self._staff_id = staff_id
         self._check_id = check_id
         self._matter_id = matter_id
         self.ticket_id: int | None = None
-        self.setWindowTitle("登记排查发现的问题" if check_id else "受理登记")
+        self.setWindowTitle("登记排查发现的问题" if check_id else "议事决议转成工单" if matter_id else "受理登记")
         with database.read() as session:
             self._buildings = compound.tree(session)
             limits = settings.get(session, settings.TICKET_DAYS)
@@ -63,7 +64,9 @@ class TicketDialog(QDialog):
             self.building.setCurrentIndex(max(0, self.building.findData(building_id)))
             self.building.setEnabled(check_id is None)
         self._fill_units()
-        self.place = line_edit("place", placeholder="公共区域请写明，例如 北门停车场；楼内可补充，例如 楼顶")
+        if unit_id is not None:
+            self.unit.setCurrentIndex(max(0, self.unit.findData(unit_id)))
+        self.place = line_edit("place", place, placeholder="公共区域请写明，例如 北门停车场；楼内可补充，例如 楼顶")
         self.description = text_box("description", description, "选填：具体情况")
         self.accepted_at = line_edit("accepted_at", placeholder="不填为现在；补登时填，例如 2026-12-01 09:30")
         where = QHBoxLayout()

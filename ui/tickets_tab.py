@@ -10,8 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSplitt
 from db.engine import Database
 from station import compound, points, tickets
 from station.tickets import CheckRow, RoundRow, TicketQuery, TicketRow
-from ui.forms import combo, hint_label, line_edit
-from ui.meeting_dialogs import StepDialog
+from ui.forms import StepDialog, combo, hint_label, line_edit
 from ui.pages import Page, PagedTab, make_button, make_table, select_where, selected_rows, toolbar
 from ui.reports import make_report
 from ui.table_models import SimpleTableModel

@@ -10,7 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from sqlalchemy import select
 
+from sqlalchemy import select
+
 from db.engine import Database
+from db.models import Building, Ticket
 from db.models import Building, Matter
 from station import meetings
 from station.meetings import MatterInput
@@ -265,3 +268,36 @@ def test_correcting_a_vote_starts_from_the_count_being_corrected(  # type: ignor
         decision = meetings.agenda(session, meeting)[0].decision
     assert decision is not None and (decision.votes_for, decision.votes_against, decision.present) == (5, 3, 9)
     assert decision.passed
+
+
+def test_a_passed_resolution_becomes_a_ticket_followed_in_the_tickets_tab(  # type: ignore[no-untyped-def]
+        qtbot, window, tab: MeetingsTab, demo_database: Database, staff_id: int, known: dict[str, int]) -> None:
+    from station import tickets
+
+    with demo_database.write() as session:
+        building = session.scalar(select(Building.id).where(Building.number == "9"))
+        matter = meetings.raise_matter(session, staff_id, MatterInput("9栋楼道灯不亮", known["张三明"],
+                                                                      category="设施维修", building_id=building))
+        meeting = meetings.save_meeting(session, staff_id, meetings.MeetingInput("三长初议", f"{TODAY:%Y-%m-%d}"))
+        meetings.add_to_agenda(session, staff_id, meeting, [matter])
+        meetings.record_decision(session, staff_id, meetings.DecisionInput(
+            meeting, matter, "物业三日内更换声控灯", "物业公司", votes_for="3", present="3"))
+    tab.show_page(tab.meetings)
+    page = tab.meetings
+    page.reload()
+    page.table.selectRow(0)
+    page.agenda_table.selectRow(0)
+    dialog = page.to_ticket()
+    assert dialog is not None
+    assert (dialog.source.currentText(), dialog.building.currentText(), dialog.category.currentData()) == (
+        "议事决议", "9栋", "设施维修")
+    assert dialog.title_edit.text() == "9栋楼道灯不亮"
+    ok(qtbot, dialog)
+    assert not dialog.isVisible()
+    assert page.done.text().startswith("已转成工单GD")
+    with demo_database.read() as session:
+        row = tickets.tickets(session)[0]
+        assert session.get(Ticket, row.id).matter_id == matter
+    assert (row.source, row.place) == ("议事决议", "9栋")
+    window.tabs.setCurrentWidget(window.tickets)
+    assert window.tickets.tickets.model.id_at(0) == row.id
