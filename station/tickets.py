@@ -312,6 +312,7 @@ class TicketQuery:
     state: str | None = None
     category: str | None = None
     building_id: int | None = None
+    open_only: bool = False  # not closed yet (未办结)
     overdue: bool = False  # open past its time limit
     follow_up: bool = False  # closed, waiting for its 回访, due
     text: str = ""
@@ -355,6 +356,8 @@ def _conditions(session: Session, query: TicketQuery, today: dt.date) -> list[Co
         conditions.append(Ticket.category == query.category)
     if query.building_id is not None:
         conditions.append(Ticket.building_id == query.building_id)
+    if query.open_only:
+        conditions.append(Ticket.closed_at.is_(None))
     if query.overdue:
         conditions += [Ticket.closed_at.is_(None), Ticket.due_on < today]
     if query.follow_up:
@@ -382,7 +385,10 @@ def tickets(session: Session, query: TicketQuery = TicketQuery(), today: dt.date
     today = today or dt.date.today()
     days = int(settings.get(session, settings.FOLLOW_UP_DAYS))
     overdue = and_(Ticket.closed_at.is_(None), Ticket.due_on < today)
-    stmt = (select(Ticket, Resident.name, Building.number, Unit.number)
+    # Columns, not entities: a list of thousands is read as plain rows (ORM objects cost twice the time).
+    stmt = (select(Ticket.id, Ticket.accepted_at, Ticket.title, Ticket.category, Ticket.priority, Ticket.source,
+                   Ticket.state, Ticket.place, Ticket.reporter_id, Ticket.handed_to, Ticket.due_on, Ticket.closed_at,
+                   Ticket.result, Ticket.satisfaction, Resident.name, Building.number, Unit.number)
             .outerjoin(Resident, Resident.id == Ticket.reporter_id)
             .outerjoin(Building, Building.id == Ticket.building_id)
             .outerjoin(Unit, Unit.id == Ticket.unit_id)
@@ -391,16 +397,15 @@ def tickets(session: Session, query: TicketQuery = TicketQuery(), today: dt.date
     if ids is not None:
         stmt = stmt.where(Ticket.id.in_(list(ids)))
     rows = []
-    for ticket, reporter, building, unit in session.execute(stmt):
+    for (ticket_id, accepted_at, title, category, priority, source, state, place, reporter_id, handed_to, due_on,
+         closed_at, result, satisfaction, reporter, building, unit) in session.execute(stmt):
         where = (f"{building}栋" + (f"{unit}单元" if unit else "")) if building else ""
-        place = "　".join(part for part in (where, ticket.place) if part)
-        follow = (ticket.closed_at.date() + dt.timedelta(days=days)
-                  if ticket.state in AWAITING_FOLLOW_UP and ticket.closed_at is not None else None)
-        rows.append(TicketRow(ticket.id, ticket_number(ticket.id), ticket.accepted_at, ticket.title, ticket.category,
-                              ticket.priority, ticket.source, ticket.state, place, reporter or "", ticket.reporter_id,
-                              ticket.handed_to, ticket.due_on, ticket.closed_at, ticket.result, ticket.satisfaction,
-                              ticket.closed_at is None and ticket.due_on < today, follow,
-                              follow is not None and follow <= today))
+        shown = "　".join(part for part in (where, place) if part)
+        follow = (closed_at.date() + dt.timedelta(days=days)
+                  if state in AWAITING_FOLLOW_UP and closed_at is not None else None)
+        rows.append(TicketRow(ticket_id, ticket_number(ticket_id), accepted_at, title, category, priority, source, state,
+                              shown, reporter or "", reporter_id, handed_to, due_on, closed_at, result, satisfaction,
+                              closed_at is None and due_on < today, follow, follow is not None and follow <= today))
     return rows
 
 

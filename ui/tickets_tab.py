@@ -165,7 +165,7 @@ class TicketsPage(Page):
     def query(self) -> TicketQuery:
         view = self.view.currentData()
         return TicketQuery(state=view if view in tickets.STATES else None, category=self.category.currentData(),
-                           building_id=self.building.currentData(), overdue=view == OVERDUE,
+                           building_id=self.building.currentData(), open_only=view == OPEN, overdue=view == OVERDUE,
                            follow_up=view == FOLLOW_UP, text=self.search.text())
 
     def reload(self) -> None:
@@ -175,8 +175,6 @@ class TicketsPage(Page):
         with self._db.read() as session:
             counts = tickets.counts(session, today)
             rows = tickets.tickets(session, query, today=today)
-        if self.view.currentData() == OPEN:
-            rows = [row for row in rows if row.closed_at is None]
         self._rows = rows
         self._fill_views(counts)
         self.model.set_rows([
