@@ -16,11 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import heapq
-import itertools
 import random
-from collections.abc import Callable
-from typing import Any
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -29,6 +25,7 @@ from sqlalchemy.orm import Session
 from db.models import Building, Household, Matter, Resident, Unit
 from station import meetings, onboarding
 from station.compound import room_code
+from station.demo_calendar import Calendar
 from station.demo_points import demo_months
 from station.meetings import DecisionInput, MatterInput, MeetingInput
 
@@ -91,22 +88,6 @@ def _people(session: Session) -> list[_Person]:
     return [_Person(rid, bool(party), bid, b, uid, u, moved_in) for rid, party, bid, b, uid, u, moved_in in rows]
 
 
-class _Calendar:
-    """Steps to take on their days, in order (a step may plan later ones)."""
-
-    def __init__(self) -> None:
-        self._queue: list[tuple[dt.date, int, Callable[[], Any]]] = []
-        self._order = itertools.count()
-
-    def on(self, day: dt.date, step: Callable[[], Any]) -> None:
-        heapq.heappush(self._queue, (day, next(self._order), step))
-
-    def run(self, until: dt.date) -> None:
-        while self._queue and self._queue[0][0] <= until:
-            _day, _n, step = heapq.heappop(self._queue)
-            step()
-
-
 def generate_meetings(session: Session, staff_id: int, today: dt.date, seed: int = 2026) -> int:
     """A year of matters and monthly meetings up to ``today``; returns how many matters were raised."""
     rng = random.Random(seed)
@@ -117,7 +98,7 @@ def generate_meetings(session: Session, staff_id: int, today: dt.date, seed: int
     details = onboarding.details(session)
     community = f"{details.community}党委" if details and details.community else "社区党委"
     street = details.street if details and details.street else "街道办事处"
-    calendar = _Calendar()
+    calendar = Calendar()
     raised: list[int] = []
     plans: dict[int, tuple[str, str, str]] = {}  # matter -> (resolution, responsible, result)
     returned: list[int] = []
@@ -198,12 +179,12 @@ def generate_meetings(session: Session, staff_id: int, today: dt.date, seed: int
             calendar.on(dt.date(year, number, 10), functools.partial(hold, dt.date(year, number, 10), "民情恳谈会"))
     owners_day = dt.date.fromisoformat(f"{months[len(months) // 2]}-20")
     calendar.on(owners_day - dt.timedelta(days=12), lambda: _lift(session, staff_id, owners_day, people, rng, calendar))
-    calendar.run(dt.date.max)
+    calendar.run()
     return len(raised)
 
 
 def _lift(session: Session, staff_id: int, day: dt.date, people: list[_Person], rng: random.Random,
-          calendar: _Calendar) -> None:
+          calendar: Calendar) -> None:
     """加装电梯 in building 3: a 小区公事 decided by the building's households at an owners' meeting."""
     three = [p for p in people if p.building == "3"] or people
     raiser = rng.choice(three)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from reportlab.platypus import KeepTogether, Spacer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,7 +22,7 @@ from db.models import Meeting, Resident
 from station import meetings
 from station.errors import ValidationError
 from station.meetings import AgendaRow, MeetingRow
-from station.reports.pdf import NoticeDocument, SignatureLines, WrittenPdf, chinese_date, objection_line
+from station.reports.pdf import NoticeDocument, WrittenPdf, chinese_date, objection_line
 from station.validation import mask_name
 
 NOTICE_TITLE = "议事结果公示"
@@ -189,11 +188,8 @@ def minutes_pdf(session: Session, meeting_id: int, out: Path, today: dt.date) ->
             document.paragraph(f"责任方：{decision.responsible or '—'}；完成时限：{_deadline(item)}", "plain")
         if decision.correction:
             document.paragraph(f"更正说明：{decision.correction}", "note")
-    # The lines to sign go with the last paragraph, never alone on a page; tying them to the
-    # table at the top (as a slip's are) would push the whole record off the first page.
-    lines = SignatureLines((("记录人：", "主持人："),), document.font.name)
-    last = document.story.pop()
-    document.add(KeepTogether([last, Spacer(1, 14), lines]), lines.texts)
+    document.spacer(14)
+    document.signature_lines(("记录人：", "主持人："))
     return document.write(out)
 
 

@@ -193,7 +193,8 @@ def check_public_text(texts: Iterable[str]) -> None:
         kind = "手机号码" if _MOBILE.search(text) else "身份证号码" if _ID_NUMBER.search(text) else ""
         if kind:
             raise PrivateDataInNotice(
-                f"公示内容中出现了{kind}，为保护居民隐私已停止生成。这是程序的错误，请联系维护人员。")
+                f"公示内容中出现了{kind}，为保护居民隐私已停止生成。请检查议题、决议、问题或说明等处是否写了号码，"
+                "删去后再打印。")
 
 
 def _digits_joined(text: str) -> str:
@@ -633,13 +634,19 @@ class NoticeDocument:
         self.add(lines, lines.texts)
         self._keep_end_with_last_table()
 
+    # At most this many flowables (a note, a spacer, the end itself) may stand between a table and the end
+    # for the end to travel with the table's last rows; a longer text after a table (a grid of fields at the
+    # top of a record) keeps only its last paragraph with the end, or the whole text would leave the page.
+    _END_AFTER_TABLE = 4
+
     def _keep_end_with_last_table(self) -> None:
-        """Bind what follows the last table (or the last two flowables) so it is never alone on a page."""
+        """Bind the end to the last rows of the table just before it, or to the last paragraph and what follows."""
         tables = [index for index, item in enumerate(self.story) if isinstance(item, Table)]
-        if tables:
+        if tables and len(self.story) - tables[-1] - 1 <= self._END_AFTER_TABLE:
             self.story[tables[-1]:] = [_KeepEndWithTable(self.story[tables[-1]], self.story[tables[-1] + 1:])]
         elif len(self.story) > 1:
-            self.story[-2:] = [KeepTogether(self.story[-2:])]
+            tail = 3 if len(self.story) > 2 and isinstance(self.story[-2], Spacer) else 2
+            self.story[-tail:] = [KeepTogether(self.story[-tail:])]
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
               align: Sequence[str] | None = None, wrap: Sequence[int] = (),
