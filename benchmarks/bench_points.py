@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import timed  # noqa: E402
 from benchmarks.generate_compound import generate  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
@@ -78,14 +79,6 @@ def fill_ledger(path: Path, wanted: int, today: dt.date, seed: int = 7) -> None:
         conn.execute("ANALYZE")
         print(f"added {len(entries):,} entries and {len(reviews):,} reviews in {time.perf_counter() - started:.1f} s")
 
-
-def timed(action: Callable[[], object], runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
 
 
 def main() -> None:

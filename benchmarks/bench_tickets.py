@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import stamp, timed  # noqa: E402
 from benchmarks.generate_compound import generate  # noqa: E402
 
 from db.migrate import open_database  # noqa: E402
@@ -35,10 +36,6 @@ from station.tickets import TicketQuery  # noqa: E402
 
 TARGET_MS = 200
 
-
-def _stamp(moment: dt.datetime) -> str:
-    """A datetime as SQLAlchemy stores it in SQLite."""
-    return f"{moment:%Y-%m-%d %H:%M:%S}.000000"
 
 
 def fill_tickets(path: Path, now: dt.datetime, count: int = 50_000, seed: int = 11) -> None:
@@ -90,11 +87,11 @@ def fill_tickets(path: Path, now: dt.datetime, count: int = 50_000, seed: int = 
                 events.append(("start", "已受理", "处理中", accepted + dt.timedelta(hours=2), ""))
                 state = "处理中"
             ticket_rows.append((ticket_id, source, f"工单{ticket_id}", "", category, "一般", reporter, building, unit, "",
-                                state, _stamp(accepted), due.isoformat(), handed, "已办好" if closed else "",
-                                _stamp(closed) if closed else None, satisfaction, staff, _stamp(accepted)))
+                                state, stamp(accepted), due.isoformat(), handed, "已办好" if closed else "",
+                                stamp(closed) if closed else None, satisfaction, staff, stamp(accepted)))
             for kind, before, after, at, note in events:
-                event_rows.append((ticket_id, kind, before, after, note, "", _stamp(at.replace(microsecond=0)), staff,
-                                   _stamp(accepted)))
+                event_rows.append((ticket_id, kind, before, after, note, "", stamp(at.replace(microsecond=0)), staff,
+                                   stamp(accepted)))
         conn.executemany(
             "INSERT INTO tickets (id, source, title, description, category, priority, reporter_id, building_id, "
             "unit_id, place, state, accepted_at, due_on, handed_to, result, closed_at, satisfaction, recorded_by, "
@@ -105,14 +102,6 @@ def fill_tickets(path: Path, now: dt.datetime, count: int = 50_000, seed: int = 
         conn.commit()
         print(f"added {count:,} tickets and {len(event_rows):,} history lines in {time.perf_counter() - started:.1f} s")
 
-
-def timed(action: Callable[[], object], runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
 
 
 def time_tab(data_dir: Path, runs: int) -> None:

@@ -28,6 +28,7 @@ from typing import NamedTuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import stamp, timed  # noqa: E402
 from benchmarks.generate_compound import generate  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
@@ -56,10 +57,6 @@ class Plan(NamedTuple):
     size: int  # how many come, before scaling to the wanted attendance
     visited: int | None = None
 
-
-def _stamp(moment: dt.datetime) -> str:
-    """A datetime as SQLAlchemy stores it in SQLite."""
-    return f"{moment:%Y-%m-%d %H:%M:%S}.000000"
 
 
 def fill_volunteering(path: Path, today: dt.date, activities: int = 1500, attendance: int = 40_000,
@@ -95,7 +92,7 @@ def fill_volunteering(path: Path, today: dt.date, activities: int = 1500, attend
                 team_id = area_number * len(TEAM_KINDS) + kind_number + 1
                 pool = party if kind.startswith("红色") else [p[0] for p in people]
                 chosen = rng.sample(pool, min(size, len(pool)))
-                teams.append((team_id, f"{area}{kind}", chosen[0], "", 1, _stamp(dt.datetime(2024, 3, 1, 9))))
+                teams.append((team_id, f"{area}{kind}", chosen[0], "", 1, stamp(dt.datetime(2024, 3, 1, 9))))
                 members += [(team_id, rid, "2024-03-01", None) for rid in chosen]
                 team_of[(area, kind)] = (team_id, chosen)
 
@@ -144,9 +141,9 @@ def fill_volunteering(path: Path, today: dt.date, activities: int = 1500, attend
         for activity_id, (title, kind, starts, minutes, place, team, headcount, size, visited) in enumerate(
                 planned, 1):
             ends = starts + dt.timedelta(minutes=minutes)
-            activity_rows.append((activity_id, title, kind, _stamp(starts), _stamp(ends), place, "",
+            activity_rows.append((activity_id, title, kind, stamp(starts), stamp(ends), place, "",
                                   team[0] if team else None, headcount, "", None, visited, 0, admin,
-                                  _stamp(starts - dt.timedelta(days=3))))
+                                  stamp(starts - dt.timedelta(days=3))))
             if ends > now:
                 continue
             if visited is not None:
@@ -168,11 +165,11 @@ def fill_volunteering(path: Path, today: dt.date, activities: int = 1500, attend
                     entry_id, next_entry = next_entry, next_entry + 1
                     entries.append((entry_id, "deed", rid, household_of[rid], item, value, starts.date().isoformat(),
                                     f"志愿服务：{title}（{starts:%Y-%m-%d}）{volunteer.hours_text(minutes)}小时",
-                                    admin, _stamp(ends)))
+                                    admin, stamp(ends)))
                     if starts.date() < recent or rng.random() < 0.5:
-                        reviews.append((entry_id, "approved", "", auditor, _stamp(ends + dt.timedelta(days=1)), rid,
+                        reviews.append((entry_id, "approved", "", auditor, stamp(ends + dt.timedelta(days=1)), rid,
                                         household_of[rid], value, starts.date().isoformat()))
-                attendance_rows.append((activity_id, rid, None, None, minutes, "", 0, entry_id, admin, _stamp(ends)))
+                attendance_rows.append((activity_id, rid, None, None, minutes, "", 0, entry_id, admin, stamp(ends)))
 
         conn.execute("BEGIN IMMEDIATE")
         conn.executemany("INSERT INTO volunteer_teams (id, name, leader_id, note, active, created_at) "
@@ -198,14 +195,6 @@ def fill_volunteering(path: Path, today: dt.date, activities: int = 1500, attend
               f"{len(attendance_rows):,} attendance rows, {len(entries):,} points entries "
               f"in {time.perf_counter() - started:.1f} s")
 
-
-def timed(action: Callable[[], object], runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
 
 
 # ---------------------------------------------------------------------- the UI tab (志愿时长)

@@ -42,7 +42,9 @@ def make_table(model: SimpleTableModel, name: str, multi: bool = False) -> QTabl
     table.setWordWrap(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setResizeContentsPrecision(100)  # size columns to the first rows, not to thousands
+    # Columns fit the first 30 rows, not thousands: sizing to 100 rows was a third of opening a long list
+    # (the tickets tab on 逾期 over 50,000 tickets: 152 ms at 100 rows, 103 ms at 30).
+    header.setResizeContentsPrecision(30)
     header.setStretchLastSection(True)
     return table
 

@@ -138,28 +138,6 @@ def _signed(number: int) -> str:
 # ------------------------------------------------------------------ tables of our own
 
 
-def _fields(document: NoticeDocument, rows: Sequence[Sequence[str]], widths: Sequence[float]) -> Table:
-    """A grid of label/value pairs (labels shaded), e.g. 兑换人 | 张三明 | 住址 | 3栋2单元501."""
-    scale = document.width / sum(widths)
-    style = document.styles["cell"]
-    cells = [[Paragraph(escape(text), style) if index % 2 else text for index, text in enumerate(row)]
-             for row in rows]
-    commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), document.font.name, 10.5, 14),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("BOX", (0, 0), (-1, -1), 0.9, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4.5),
-    ]
-    for column in range(0, len(widths), 2):
-        commands += [("BACKGROUND", (column, 0), (column, -1), HEADER_SHADE),
-                     ("ALIGN", (column, 0), (column, -1), "CENTER")]
-    table = Table(cells, colWidths=[w * scale for w in widths], style=TableStyle(commands), hAlign="CENTER")
-    document.add(table, [text for row in rows for text in row])
-    return table
-
-
 # ------------------------------------------------------------------ 兑换凭证
 
 
@@ -267,7 +245,7 @@ def redemption_slip(session: Session, redemption_id: int, out: Path, today: dt.d
         document.withhold("手机号码", phone)
         document.withhold("身份证号码", id_number)
     document.title(f"积分超市{SLIP_TITLE}", document.station)
-    _fields(document, [
+    document.fields([
         ("凭证编号", found.number, "兑换时间", f"{chinese_date(found.at.date())} {found.at:%H:%M}"),
         ("兑换人", found.who, "住址", found.address),
         ("登记人", found.recorded_by or "—", "状态", "已撤销" if found.cancelled else "有效"),
@@ -543,7 +521,7 @@ def merchant_statement(session: Session, merchant_id: int, month: str, out: Path
                                     .order_by(ShopItem.id)))
     document = NoticeDocument(session, STATEMENT_TITLE, label, public=True)
     document.title(STATEMENT_TITLE, f"（{label}）")
-    _fields(document, [
+    document.fields([
         ("商户名称", merchant.name, "联系人", merchant.contact or "—"),
         ("对账期间", _dates_text(first, last), "服务项目", "、".join(services) or "—"),
     ], widths=(1, 2.3, 1, 2.3))
