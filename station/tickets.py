@@ -473,26 +473,42 @@ def rate_text(rate: float | None) -> str:
 def month_figures(session: Session, month: str) -> list[CategoryFigures]:
     """The month's tickets by category (and a total last): accepted, closed and on time, still open, satisfaction.
 
-    A ticket counts as closed in the month of its (latest) closing; on time when it closed by the end of
-    its last day. "Still open" is at the end of the month.
+    Read from the tickets' history, so a month's figures stay as they were printed when a ticket is opened
+    again later. A ticket counts as closed in a month when it was settled (现场办结 or 办结) in it — once,
+    even if settled twice — and on time when that last settling of the month was by the end of its last day.
+    "Still open" is its state at the end of the month.
     """
     year, number = (int(part) for part in month.split("-"))
     first = dt.datetime(year, number, 1)
     following = dt.datetime(year + number // 12, number % 12 + 1, 1)
     in_month = and_(Ticket.accepted_at >= first, Ticket.accepted_at < following)
-    closed = and_(Ticket.closed_at >= first, Ticket.closed_at < following)
-    on_time = and_(closed, func.date(Ticket.closed_at) <= Ticket.due_on)
-    # open at the end of the month: accepted by then and not closed by then (closing later, or reopened)
-    open_at_end = and_(Ticket.accepted_at < following, or_(Ticket.closed_at.is_(None), Ticket.closed_at >= following))
-    rows = {category: (int(a or 0), int(c or 0), int(t or 0), int(o or 0)) for category, a, c, t, o in session.execute(
-        select(Ticket.category, func.count().filter(in_month), func.count().filter(closed), func.count().filter(on_time),
-               func.count().filter(open_at_end)).group_by(Ticket.category))}
+    accepted: dict[str, int] = {category: int(n) for category, n in session.execute(
+        select(Ticket.category, func.count()).where(in_month).group_by(Ticket.category))}
+    # the last settling of each ticket in the month (history only grows: the highest id is the latest)
+    settled = (select(TicketEvent.ticket_id, func.max(TicketEvent.id).label("event_id"))
+               .where(TicketEvent.to_state.in_((SETTLED_ON_SPOT, DONE)), TicketEvent.at >= first,
+                      TicketEvent.at < following)
+               .group_by(TicketEvent.ticket_id).subquery())
+    closed = {category: (int(c or 0), int(t or 0)) for category, c, t in session.execute(
+        select(Ticket.category, func.count(), func.count().filter(func.date(TicketEvent.at) <= Ticket.due_on))
+        .select_from(settled).join(TicketEvent, TicketEvent.id == settled.c.event_id)
+        .join(Ticket, Ticket.id == settled.c.ticket_id).group_by(Ticket.category))}
+    # open at the end of the month: accepted by then, and its last step by then left it open (one whose latest
+    # closing came before the month began has stayed closed since: its history need not be read)
+    state_then = (select(TicketEvent.to_state).where(TicketEvent.ticket_id == Ticket.id, TicketEvent.at < following)
+                  .order_by(TicketEvent.id.desc()).limit(1).correlate(Ticket).scalar_subquery())
+    still_open: dict[str, int] = {category: int(n) for category, n in session.execute(
+        select(Ticket.category, func.count())
+        .where(Ticket.accepted_at < following, or_(Ticket.closed_at.is_(None), Ticket.closed_at >= first),
+               state_then.not_in(CLOSED))
+        .group_by(Ticket.category))}
     visits = {category: (int(s or 0), int(v or 0)) for category, s, v in session.execute(
         select(Ticket.category, func.count().filter(TicketEvent.to_state == FOLLOWED_UP), func.count())
         .join(Ticket, Ticket.id == TicketEvent.ticket_id)
         .where(TicketEvent.kind == "follow_up", TicketEvent.at >= first, TicketEvent.at < following)
         .group_by(Ticket.category))}
-    figures = [CategoryFigures(category, *rows.get(category, (0, 0, 0, 0)), *visits.get(category, (0, 0)))
+    figures = [CategoryFigures(category, accepted.get(category, 0), *closed.get(category, (0, 0)),
+                               still_open.get(category, 0), *visits.get(category, (0, 0)))
                for category in CATEGORIES]
     total = CategoryFigures("合计", *(sum(getattr(f, name) for f in figures) for name in (
         "accepted", "closed", "on_time", "open_at_end", "satisfied", "visited")))

@@ -257,3 +257,21 @@ def test_search_by_number_reporter_or_words(desk: Desk) -> None:
         assert found(f"GD{first:06d}") == [first]
         assert set(found("张三明")) == {first, second}
         assert found("垃圾") == [second]
+
+
+def test_a_past_month_s_figures_stay_as_printed_when_a_ticket_is_opened_again(desk: Desk) -> None:
+    ticket = desk.open("楼道灯", "设施维修", at=dt.datetime(2026, 1, 10, 9, 0))  # last day Jan 17
+    desk.do(tickets.settle_on_spot, ticket, "换了灯泡", at=dt.datetime(2026, 1, 10, 10, 0))
+
+    def january() -> tickets.CategoryFigures:
+        with desk.db.read() as session:
+            return tickets.month_figures(session, "2026-01")[-1]
+
+    printed = january()
+    assert (printed.closed, printed.on_time, printed.open_at_end) == (1, 1, 0)
+    desk.do(tickets.follow_up, ticket, "不满意", "灯又不亮了", at=dt.datetime(2026, 2, 3, 9, 0))
+    assert january() == printed
+    desk.do(tickets.finish, ticket, "更换了线路", at=dt.datetime(2026, 2, 5, 9, 0))
+    with desk.db.read() as session:
+        february = tickets.month_figures(session, "2026-02")[-1]
+    assert (february.accepted, february.closed, february.on_time, february.open_at_end) == (0, 1, 0, 0)

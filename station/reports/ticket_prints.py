@@ -153,6 +153,6 @@ def figures_pdf(session: Session, month: str, out: Path, today: dt.date) -> Writ
                    total=(total.category, str(total.accepted), str(total.closed), str(total.on_time),
                           tickets.rate_text(total.on_time_rate), str(total.open_at_end), str(total.visited),
                           satisfied(total)))
-    document.paragraph("注：按时办结指在该类别的办理时限内办结（现场办结或办结）；一件工单计入它办结的月份。", "note")
+    document.paragraph("注：按时办结指在该类别的办理时限内办结（现场办结或办结）；一件工单计入它办结的月份，重新办理后再次办结的，也计入再次办结的月份。", "note")
     document.signature(document.station, chinese_date(today))
     return document.write(out)
