@@ -99,3 +99,21 @@ def test_a_month_without_tickets_or_not_begun_is_refused(january: Desk, tmp_path
     with pytest.raises(ValidationError, match="还没有开始"), january.db.read() as session:
         reports.build(session, "tickets-figures", "2026-05", tmp_path / "x.pdf", TODAY)
     assert reports.default_file_name("ticket-record", "", record_id=12) == "工单记录-GD000012.pdf"
+
+
+def test_the_notice_masks_names_written_in_the_text_keeps_people_in_difficulty_private_and_shows_reopened_as_open(
+        desk: Desk, tmp_path: Path) -> None:  # noqa: F811
+    at = dt.datetime
+    named = desk.open("张三明家楼上漏水", "矛盾纠纷", at=at(2026, 1, 5, 9, 0))
+    desk.do(tickets.start, named, at=at(2026, 1, 5, 10, 0))
+    desk.do(tickets.finish, named, "已为张三明家协调维修", at=at(2026, 1, 6, 9, 0))
+    helped = desk.open("独居老人张三明需要陪同就医", "困难帮扶", at=at(2026, 1, 7, 9, 0))
+    desk.do(tickets.settle_on_spot, helped, "志愿者陪同到市第三医院就医", at=at(2026, 1, 7, 10, 0))
+    again = desk.open("楼道灯不亮", "设施维修", at=at(2026, 1, 8, 9, 0))
+    desk.do(tickets.settle_on_spot, again, "更换灯泡", at=at(2026, 1, 8, 10, 0))
+    desk.do(tickets.follow_up, again, "不满意", "灯还是不亮", at=at(2026, 1, 9, 9, 0))
+    text = _print(desk, "tickets-monthly", "2026-01", tmp_path / "n.pdf")
+    assert "张三明" not in text and "张*明家楼上漏水" in text and "已为张*明家协调维修" in text
+    assert "陪同就医" not in text and "市第三医院" not in text and "困难群众帮扶" in text
+    assert "更换灯泡" not in text and "处理中正在办理" in text
+    assert "本月共受理民生事项3件，办结3件" in text

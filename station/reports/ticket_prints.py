@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import and_, or_, select
@@ -39,6 +40,30 @@ def _month_rows(session: Session, month: str) -> list[TicketRow]:
     return sorted(rows, key=lambda row: (row.accepted_at, row.id))
 
 
+PRIVATE_CATEGORY = "困难帮扶"  # people in difficulty: only that it was handled goes on the notice board
+
+
+def _public(row: TicketRow, names: Sequence[str]) -> tuple[str, str, str, str, str, str]:
+    """A row of the public notice: category, place, what, reporter (masked), state, result.
+
+    The reporters' names (``names``, the month's) are masked wherever they were written; a 困难帮扶 ticket
+    shows neither who, where, what nor how; a ticket still open (or opened again) shows 正在办理, not a
+    result it no longer has.
+    """
+    state = row.state + (f"（{row.handed_to}）" if row.handed_to and row.state == tickets.HANDED_ON else "")
+    if row.category == PRIVATE_CATEGORY:
+        return (row.category, "—", "困难群众帮扶", "—", state, "正在办理" if row.closed_at is None else "已帮扶")
+    masked = mask_name(row.reporter) if row.reporter else "—"
+
+    def masking(text: str) -> str:
+        for name in names:
+            text = text.replace(name, mask_name(name))
+        return text
+
+    result = masking(row.result) if row.closed_at is not None and row.result else "正在办理"
+    return (row.category, masking(row.place) or "—", masking(row.title), masked, state, result)
+
+
 def _begun(month: str, today: dt.date) -> tuple[str, dt.date, dt.date]:
     month = points.parse_month(month)
     first, last = points.month_bounds(month)
@@ -61,6 +86,7 @@ def monthly_notice(session: Session, month: str, out: Path, today: dt.date) -> W
     total = tickets.month_figures(session, month)[-1]
     document = NoticeDocument(session, NOTICE_TITLE, label, public=True, wide=True)
     reporters = {row.reporter_id for row in rows if row.reporter_id is not None}
+    names = sorted({row.reporter for row in rows if len(row.reporter) > 1}, key=len, reverse=True)
     for phone, id_number in session.execute(select(Resident.phone, Resident.id_number)
                                             .where(Resident.id.in_(list(reporters)))):
         document.withhold("手机号码", phone)
@@ -71,17 +97,15 @@ def monthly_notice(session: Session, month: str, out: Path, today: dt.date) -> W
         f"（按时办结率{tickets.rate_text(total.on_time_rate)}）。本着“事事有回音、件件有着落”，现将办理情况公示如下：")
     document.table(
         ("序号", "编号", "受理日期", "类别", "地点", "反映的问题", "反映人", "办理情况", "办理结果"),
-        [(str(n), row.number, f"{row.accepted_at:%m-%d}", row.category, row.place or "—", row.title,
-          mask_name(row.reporter) if row.reporter else "—",
-          row.state + (f"（{row.handed_to}）" if row.handed_to and row.state == tickets.HANDED_ON else ""),
-          row.result or ("正在办理" if row.closed_at is None else ""))
-         for n, row in enumerate(rows, 1)],
+        [(str(n), row.number, f"{row.accepted_at:%m-%d}", *_public(row, names)) for n, row in enumerate(rows, 1)],
         widths=(0.45, 0.95, 0.75, 0.8, 1.2, 2.2, 0.75, 1.0, 2.3),
         align=("CENTER", "CENTER", "CENTER", "CENTER", "LEFT", "LEFT", "CENTER", "CENTER", "LEFT"),
         wrap=(4, 5, 7, 8),
     )
     document.spacer(4)
     document.paragraph("正在办理的事项办结后将及时回访反映人，并在下月公示。", "note")
+    if any(row.category == PRIVATE_CATEGORY for row in rows):
+        document.paragraph(f"{PRIVATE_CATEGORY}事项涉及个人和家庭情况，只公示办理情况。", "note")
     document.paragraph(objection_line(session, today, "服务站"), "plain")
     document.signature(document.station, chinese_date(today))
     return document.write(out)
