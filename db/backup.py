@@ -1,4 +1,4 @@
-"""Copies of the database file made with SQLite's online backup API, checked after writing."""
+"""Copies of the database file made with SQLite's online backup API, checked after writing; checks and restores."""
 
 from __future__ import annotations
 
@@ -38,3 +38,38 @@ def timestamped_name(label: str, now: dt.datetime | None = None) -> str:
     """A backup file name such as ``station-20261122-093000-before-upgrade.sqlite3``."""
     now = now or dt.datetime.now()
     return f"station-{now:%Y%m%d-%H%M%S}-{label}.sqlite3"
+
+
+def check_file(path: Path, quick: bool = True) -> list[str]:
+    """What is wrong with the SQLite file at ``path``: its integrity and its foreign keys ([] when sound).
+
+    ``quick`` runs ``PRAGMA quick_check`` (the start-up check); otherwise the full ``integrity_check``.
+    """
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            rows = [row[0] for row in conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
+            problems = [] if rows == ["ok"] else rows[:20]
+            keys = conn.execute("PRAGMA foreign_key_check").fetchmany(20)
+            problems += [f"foreign key: {table} row {rowid} -> {parent}" for table, rowid, parent, _n in keys]
+            return problems
+    except sqlite3.Error as error:
+        return [str(error)]
+
+
+def record_counts(path: Path, tables: tuple[str, ...]) -> dict[str, int]:
+    """How many rows each of ``tables`` holds in the file at ``path`` (a table it lacks counts 0)."""
+    counts: dict[str, int] = {}
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for table in tables:
+            counts[table] = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] if table in present else 0
+    return counts
+
+
+def restore_file(backup: Path, target: Path) -> None:
+    """Write the backup ``backup`` over the database ``target`` (nobody else may have it open)."""
+    with contextlib.closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as src, contextlib.closing(
+        sqlite3.connect(target)
+    ) as dst:
+        src.backup(dst)
+        dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")

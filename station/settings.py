@@ -43,6 +43,9 @@ OBJECTION_DAYS = "points.objection_days"
 TICKET_DAYS = "tickets.days"
 URGENT_DAYS = "tickets.urgent_days"
 FOLLOW_UP_DAYS = "tickets.follow_up_days"
+BACKUP_MINUTES = "backup.minutes"
+BACKUP_THINNING = "backup.thinning"
+DEFAULT_THINNING = {"keep_all_days": 2, "daily_days": 14, "weekly_weeks": 8, "monthly_months": 12}
 # 问题工单: how many days each category may take (办理时限), by default.
 DEFAULT_TICKET_DAYS = {"环境卫生": 3, "停车秩序": 3, "安全隐患": 2, "设施维修": 7, "矛盾纠纷": 15, "物业服务": 7,
                        "困难帮扶": 7, "其他": 7}
@@ -123,6 +126,20 @@ def _check_short_days(value: Any) -> Any:
     return value
 
 
+def _check_backup_minutes(value: Any) -> Any:
+    if not isinstance(value, int) or isinstance(value, bool) or not 5 <= value <= 240:
+        raise ValidationError("自动备份间隔应在5至240分钟之间")
+    return value
+
+
+def _check_thinning(value: Any) -> Any:
+    if not isinstance(value, dict) or set(value) != set(DEFAULT_THINNING):
+        raise ValidationError("备份保留规则格式不对")
+    if any(not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= 120 for v in value.values()):
+        raise ValidationError("备份保留的天数、周数和月数应在1至120之间")
+    return value
+
+
 @dataclass(frozen=True)
 class _Spec:
     label: str
@@ -145,6 +162,8 @@ SPECS: dict[str, _Spec] = {
     TICKET_DAYS: _Spec("工单办理时限", DEFAULT_TICKET_DAYS, _check_ticket_days),
     URGENT_DAYS: _Spec("紧急工单办理时限", 1, _check_short_days),
     FOLLOW_UP_DAYS: _Spec("办结后回访期限", 7, _check_short_days),
+    BACKUP_MINUTES: _Spec("自动备份间隔（分钟）", 30, _check_backup_minutes),
+    BACKUP_THINNING: _Spec("备份保留规则", DEFAULT_THINNING, _check_thinning),
 }
 
 
