@@ -33,6 +33,7 @@ class TicketDialog(QDialog):
         with database.read() as session:
             self._buildings = compound.tree(session)
             limits = settings.get(session, settings.TICKET_DAYS)
+            urgent_days = int(settings.get(session, settings.URGENT_DAYS))
         self.source = combo("source", [s for s in tickets.SOURCES if s != tickets.FROM_INSPECTION or check_id])
         if check_id is not None:
             self.source.setCurrentText(tickets.FROM_INSPECTION)
@@ -43,6 +44,7 @@ class TicketDialog(QDialog):
         self.picker = PersonPicker(database)
         self.picker.edit.setPlaceholderText("反映人：输入姓名、拼音首字母、电话尾号或房号，按回车（匿名可不填）")
         self.picker.chosen.connect(self._reporter_chosen)
+        self.picker.edit.installEventFilter(self)  # Enter with nobody typed: an anonymous report, move on
         self.category = QComboBox()
         self.category.setObjectName("category")
         for name in tickets.CATEGORIES:
@@ -87,7 +89,7 @@ class TicketDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(hint_label("回车依次到下一项，填好“反映的问题”后回车即受理。办理时限按类别计算（设置里可以改），"
-                                    "紧急的一天内办理。"))
+                                    f"紧急的{urgent_days}天内办理。"))
         layout.addWidget(self.form.general_error)
         layout.addWidget(dialog_buttons(self, "受理", self.save))
         self.picker.edit.setFocus()
@@ -114,10 +116,14 @@ class TicketDialog(QDialog):
         self.category.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.category and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.title_edit.setFocus()
-            return True
+            if watched is self.category:
+                self.title_edit.setFocus()
+                return True
+            if watched is self.picker.edit and not self.picker.edit.text().strip():
+                self.category.setFocus()  # nobody named (匿名, 12345): on to the category, nothing saved yet
+                return True
         return super().eventFilter(watched, event)
 
     def collect(self) -> TicketInput:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from db.engine import Database
 from station import compound, points, tickets
@@ -65,6 +74,10 @@ class TicketsPage(Page):
         self.details.setWordWrap(True)
         self.history_model = SimpleTableModel(self.HISTORY_HEADERS, self)
         self.history_table = make_table(self.history_model, "ticket_history")
+        for table in (self.table, self.history_table):
+            table.setTabKeyNavigation(False)  # Tab leaves the list for the buttons, as everywhere else
+        self.history_table.horizontalHeader().setStretchLastSection(False)
+        self.history_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # 说明
         self.new_button = make_button("fa5s.plus", "受理登记（Ctrl+T）", "new_ticket")
         self.new_button.clicked.connect(lambda: self.add())
         self.start_button = make_button("fa5s.play", "开始处理", "start")
@@ -180,8 +193,8 @@ class TicketsPage(Page):
         self.model.set_rows([
             (r.number, f"{r.accepted_at:%Y-%m-%d %H:%M}", r.title, r.category + ("（紧急）" if r.priority == "紧急" else ""),
              r.place, r.reporter, r.state + ("（逾期）" if r.overdue else ""), r.handed_to, _day(r.due_on),
-             r.satisfaction or (f"{'待回访' if r.follow_up_due else '回访日'} {r.follow_up_on:%m-%d}"
-                                if r.follow_up_on else ""))
+             f"{'待回访' if r.follow_up_due else '回访日'} {r.follow_up_on:%m-%d}" if r.follow_up_on
+             else r.satisfaction)
             for r in rows
         ], [r.id for r in rows], grey=[n for n, r in enumerate(rows) if r.state == tickets.FOLLOWED_UP],
             red=[n for n, r in enumerate(rows) if r.overdue or r.follow_up_due])
@@ -301,6 +314,8 @@ class TicketsPage(Page):
         if row is None:
             return None
         rating = combo("satisfaction", tickets.SATISFACTION)
+        rating.setCurrentIndex(-1)  # the resident's word, not a default: nothing is chosen until asked
+        rating.setPlaceholderText("请选择居民的评价")
         note = line_edit("note", placeholder="居民的意见；不满意时必填，工单会重新办理")
         who = f"反映人{row.reporter}" if row.reporter else "现场"
         return self._step("回访", f"{row.number}“{row.title}”：把办理结果告诉{who}，听取评价。",
@@ -342,6 +357,9 @@ class InspectionsPage(Page):
         self.new_button.clicked.connect(lambda: self.add())
         self.check_model = SimpleTableModel(self.CHECK_HEADERS, self)
         self.check_table = make_table(self.check_model, "checks")
+        for table in (self.table, self.check_table):
+            table.setTabKeyNavigation(False)
+        self.check_table.selectionModel().selectionChanged.connect(lambda *_: self._enable_check_buttons())
         self.check_table.doubleClicked.connect(lambda _i: self.check())
         self.check_button = make_button("fa5s.clipboard-check", "登记排查…", "check")
         self.check_button.clicked.connect(lambda: self.check())
@@ -393,14 +411,19 @@ class InspectionsPage(Page):
         rows = selected_rows(self.check_table)
         return self._checks[rows[0]] if rows else None
 
+    def _enable_check_buttons(self) -> None:
+        """登记排查 and 发现问题 are about one building of the round: choose it first."""
+        chosen = self.selected() is not None and self.selected_check() is not None
+        self.check_button.setEnabled(chosen)
+        self.finding_button.setEnabled(chosen)
+
     def _show_round(self) -> None:
         row = self.selected()
-        self.check_button.setEnabled(row is not None)
-        self.finding_button.setEnabled(row is not None)
         if row is None:
             self.details.setText("选择一次排查，这里显示各楼栋的排查情况")
             self._checks = []
             self.check_model.set_rows([])
+            self._enable_check_buttons()
             return
         self.details.setText(f"<b>{row.title}</b>　{_day(row.started_on)}开始　已排查{row.checked}/{row.buildings}栋　"
                              f"发现问题{row.findings}个，未办结{row.open_findings}个")
@@ -410,6 +433,7 @@ class InspectionsPage(Page):
                                     c.findings or "", c.open_findings or "") for c in self._checks],
                                   [c.id for c in self._checks],
                                   grey=[n for n, c in enumerate(self._checks) if c.checked_on is None])
+        self._enable_check_buttons()
 
     def _after(self, message: str) -> None:
         check = self.selected_check()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QComboBox, QHeaderView, QLabel, QLineEdit, QPushButton
 
 from db.engine import Database
 from station import tickets
@@ -150,3 +150,67 @@ def test_an_inspection_finding_becomes_a_ticket_in_one_step(qtbot, tab: TicketsT
     with demo_database.read() as session:
         row = tickets.tickets(session)[0]
     assert (row.source, row.title) == ("排查发现", "楼道堆放电动车电池")
+
+
+def test_an_anonymous_report_moves_on_with_enter_and_saves_nothing_yet(qtbot, window, tab: TicketsTab) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    dialog = tab.tickets.dialog
+    assert dialog.focusWidget() is dialog.picker.edit
+    qtbot.keyClick(dialog.picker.edit, Qt.Key.Key_Return)  # nobody named: a 12345 call
+    assert dialog.isVisible() and dialog.focusWidget() is dialog.category
+    assert dialog.form.error_text("title") == "" and dialog.form.error_text("place") == ""
+    assert "紧急的1天内办理" in " ".join(label.text() for label in dialog.findChildren(QLabel))
+
+
+def test_tab_leaves_the_list_for_the_buttons(qtbot, tab: TicketsTab, demo_database: Database,  # type: ignore[no-untyped-def]
+                                             staff_id: int) -> None:
+    with demo_database.write() as session:
+        tickets.open_ticket(session, staff_id, TicketInput("路灯不亮", "设施维修", place="北门"))
+        tickets.open_ticket(session, staff_id, TicketInput("垃圾满溢", "环境卫生", place="南门"))
+    page = tab.tickets
+    page.reload()
+    page.table.setFocus()
+    page.table.selectRow(0)
+    qtbot.keyClick(page.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not page.table
+    assert page.selected() is not None and page.selected().title == "垃圾满溢"  # Tab did not move in the list
+    # the timeline's 说明 takes the width, not 经办人
+    assert page.history_table.horizontalHeader().sectionResizeMode(3) == QHeaderView.ResizeMode.Stretch
+
+
+def test_a_follow_up_asks_for_the_residents_word_and_a_redone_ticket_shows_its_next_visit(  # type: ignore[no-untyped-def]
+        qtbot, tab: TicketsTab, demo_database: Database, staff_id: int) -> None:
+    with demo_database.write() as session:
+        ticket = tickets.open_ticket(session, staff_id, TicketInput("路灯不亮", "设施维修", place="北门"))
+        tickets.settle_on_spot(session, staff_id, ticket, "换了灯泡")
+    page = tab.tickets
+    page.show_view("all")
+    assert page.select_ticket(ticket)
+    dialog = page.follow_up()
+    assert dialog.findChild(QComboBox, "satisfaction").currentText() == ""
+    ok(qtbot, dialog)  # Enter without asking records nothing
+    assert dialog.isVisible() and "请选择满意" in dialog.form.error_text("satisfaction")
+    dialog.findChild(QComboBox, "satisfaction").setCurrentText("不满意")
+    type_text(qtbot, dialog.findChild(QLineEdit, "note"), "灯还是不亮")
+    ok(qtbot, dialog)
+    assert page.selected().state == "处理中"
+    with demo_database.write() as session:
+        tickets.finish(session, staff_id, ticket, "更换了线路")
+    page.reload()
+    assert page.select_ticket(ticket)
+    due = dt.date.today() + dt.timedelta(days=7)
+    assert shown(page.table, 9)[_row(page, ticket)] == f"回访日 {due:%m-%d}"
+
+
+def _row(page, ticket_id: int) -> int:  # type: ignore[no-untyped-def]
+    return next(n for n in range(page.model.rowCount()) if page.model.id_at(n) == ticket_id)
+
+
+def test_a_building_is_chosen_before_it_is_checked_or_a_finding_recorded(qtbot, tab: TicketsTab) -> None:  # type: ignore[no-untyped-def]
+    tab.show_page(tab.inspections)
+    page = tab.inspections
+    ok(qtbot, page.add())
+    page.check_table.clearSelection()
+    assert not page.check_button.isEnabled() and not page.finding_button.isEnabled()
+    page.check_table.selectRow(0)
+    assert page.check_button.isEnabled() and page.finding_button.isEnabled()
