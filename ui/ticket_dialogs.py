@@ -29,6 +29,7 @@ class TicketDialog(QDialog):
         self._check_id = check_id
         self._matter_id = matter_id
         self.ticket_id: int | None = None
+        self._guessed: tuple[object, object] | None = None  # the place taken from the reporter's home
         self.setWindowTitle("登记排查发现的问题" if check_id else "议事决议转成工单" if matter_id else "受理登记")
         with database.read() as session:
             self._buildings = compound.tree(session)
@@ -106,13 +107,19 @@ class TicketDialog(QDialog):
         self.unit.setEnabled(building is not None)
 
     def _reporter_chosen(self, resident_id: int) -> None:
-        """A report is usually about where the reporter lives: start from their building and unit."""
-        if self._check_id is None and self.building.currentData() is None:
+        """A report is usually about where the reporter lives: start from their building and unit.
+
+        The place follows the reporter while it is the one the reporter brought (another person chosen
+        instead moves it too); a place the desk chose itself is kept.
+        """
+        where = (self.building.currentData(), self.unit.currentData())
+        if self._check_id is None and (where[0] is None or where == self._guessed):
             with self._db.read() as session:
                 found = tickets.reporter_place(session, resident_id)
             if found is not None:
                 self.building.setCurrentIndex(max(0, self.building.findData(found[0])))
                 self.unit.setCurrentIndex(max(0, self.unit.findData(found[1])))
+                self._guessed = (self.building.currentData(), self.unit.currentData())
         self.category.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

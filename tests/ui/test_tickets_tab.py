@@ -214,3 +214,23 @@ def test_a_building_is_chosen_before_it_is_checked_or_a_finding_recorded(qtbot, 
     assert not page.check_button.isEnabled() and not page.finding_button.isEnabled()
     page.check_table.selectRow(0)
     assert page.check_button.isEnabled() and page.finding_button.isEnabled()
+
+
+def test_the_place_follows_the_reporter_chosen_again_but_not_one_the_desk_chose(  # type: ignore[no-untyped-def]
+        qtbot, tab: TicketsTab, demo_database: Database, staff_id: int, known: dict[str, int]) -> None:
+    from station import compound, residents
+    from station.compound import HouseholdInput
+    from station.residents import ResidentInput
+
+    with demo_database.write() as session:
+        other = residents.add_resident(session, staff_id, ResidentInput(
+            "欧阳小明", compound.add_household(session, staff_id, HouseholdInput("2", "1", "301")), "男", "1960-05-01",
+            relation="户主"))
+    dialog = tab.tickets.add()
+    dialog.picker.choose(known["张三明"])
+    assert (dialog.building.currentText(), dialog.unit.currentText()) == ("9栋", "3单元")
+    dialog.picker.choose(other)  # the wrong person was taken first
+    assert (dialog.building.currentText(), dialog.unit.currentText()) == ("2栋", "1单元")
+    dialog.building.setCurrentIndex(dialog.building.findText("1栋"))  # the desk says where
+    dialog.picker.choose(known["张三明"])
+    assert dialog.building.currentText() == "1栋"
