@@ -137,6 +137,12 @@ class TicketsPage(Page):
         layout.addWidget(hint_label("事事有回音、件件有着落：受理 → 现场办结或转办 → 办结 → 回访。逾期的工单标红排在最前。"))
         layout.addWidget(splitter)
         layout.addLayout(prints)
+        # Tab goes from the filters to the list and from the chosen ticket straight to what can be done with it
+        chain = (self.view, self.category, self.building, self.search, self.table, self.new_button, self.start_button,
+                 self.on_spot_button, self.hand_button, self.finish_button, self.follow_button, self.reopen_button,
+                 self.record_button, self.history_table, self.month, self.notice_button, self.figures_button)
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
         self._fill_views(None)
         self._fill_buildings()
         self._show_ticket()
