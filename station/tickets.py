@@ -64,6 +64,11 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     DONE: (FOLLOWED_UP, HANDLING),
     FOLLOWED_UP: (HANDLING,),
 }
+# What the desk can do next in each state, in the buttons' words (for a refusal's message).
+NEXT_STEPS: dict[str, str] = {
+    ACCEPTED: "开始处理、现场办结、转办", HANDLING: "现场办结、转办、办结", HANDED_ON: "收回处理、办结",
+    SETTLED_ON_SPOT: "回访、重新办理", DONE: "回访、重新办理", FOLLOWED_UP: "重新办理",
+}
 EVENT_LABELS = {"accepted": "受理", "start": "开始处理", "on_spot": "现场办结", "hand_over": "转办",
                 "take_back": "收回处理", "finish": "办结", "follow_up": "回访", "reopen": "重新办理"}
 
@@ -197,9 +202,8 @@ def _ticket(session: Session, ticket_id: int) -> Ticket:
 def _move(session: Session, staff_id: int, ticket: Ticket, to_state: str, kind: str, note: str,
           at: dt.datetime, to_whom: str = "") -> None:
     if to_state not in ALLOWED[ticket.state]:
-        allowed = "、".join(ALLOWED[ticket.state])
         raise ValidationError(f"工单{ticket_number(ticket.id)}现在是“{ticket.state}”，"
-                              f"不能{EVENT_LABELS[kind]}（可以：{allowed}）")
+                              f"不能{EVENT_LABELS[kind]}（现在可以：{NEXT_STEPS[ticket.state]}）")
     last = session.scalar(select(func.max(TicketEvent.at)).where(TicketEvent.ticket_id == ticket.id))
     if last is not None and at < last:
         raise ValidationError({"at": f"时间不能早于上一步（{last:%Y-%m-%d %H:%M}）"})

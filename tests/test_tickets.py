@@ -275,3 +275,11 @@ def test_a_past_month_s_figures_stay_as_printed_when_a_ticket_is_opened_again(de
     with desk.db.read() as session:
         february = tickets.month_figures(session, "2026-02")[-1]
     assert (february.accepted, february.closed, february.on_time, february.open_at_end) == (0, 1, 0, 0)
+
+
+def test_a_refused_step_says_what_can_be_done_instead(desk: Desk) -> None:
+    ticket = desk.open()
+    desk.do(tickets.hand_over, ticket, "物业公司")
+    with pytest.raises(ValidationError) as caught:
+        desk.do(tickets.hand_over, ticket, "业委会", at=T0 + dt.timedelta(hours=2))
+    assert caught.value.message == f"工单GD{ticket:06d}现在是“已转办”，不能转办（现在可以：收回处理、办结）"
