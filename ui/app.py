@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from db.engine import Database
 from db.errors import DatabaseProblem
 from db.migrate import open_database
-from station import APP_NAME, APP_TITLE, __version__, logs, onboarding
+from station import APP_NAME, APP_TITLE, __version__, backups, logs, onboarding
 from station.paths import backups_dir, database_path
 
 log = logging.getLogger("station.app")
@@ -79,8 +79,17 @@ def open_station(data_dir: Path, demo_compound: bool, smoke: bool = False) -> tu
         database = open_database(database_path(data_dir), backups_dir(data_dir))
     except DatabaseProblem as problem:
         log.error("cannot open %s: %s %s", database_path(data_dir), problem.message, problem.detail)
-        QMessageBox.critical(None, APP_TITLE, f"无法打开数据文件：\n{database_path(data_dir)}\n\n{problem.message}")
-        return 2
+        restored = offer_restore(data_dir, f"无法打开数据文件：\n{database_path(data_dir)}\n\n{problem.message}")
+        if restored is None:
+            return 2
+        database = restored
+    else:
+        found = backups.problems(database.path)
+        if found:
+            log.error("start-up check of %s: %s", database.path, found)
+            database.close()
+            restored = offer_restore(data_dir, "启动检查发现数据文件有损坏（完整性检查没有通过）。", allow_continue=True)
+            database = restored or open_database(database_path(data_dir), backups_dir(data_dir))
     with database.read() as session:
         staff = onboarding.acting_staff(session)
     if demo_compound:
@@ -107,6 +116,35 @@ def open_station(data_dir: Path, demo_compound: bool, smoke: bool = False) -> tu
     return database, staff
 
 
+def offer_restore(data_dir: Path, what: str, allow_continue: bool = False) -> Database | None:
+    """The data file is damaged: offer the newest good backup. The restored database, or None.
+
+    With ``allow_continue`` the worker may also go on with the file as it is (None is returned then).
+    """
+    folder = backups_dir(data_dir)
+    good = backups.newest_good(folder)
+    if good is None:
+        QMessageBox.critical(None, APP_TITLE, f"{what}\n\n备份文件夹里没有完好的备份。请联系技术人员，不要删除数据文件夹。")
+        return None
+    buttons = QMessageBox.StandardButton.Yes | (QMessageBox.StandardButton.No if allow_continue
+                                                else QMessageBox.StandardButton.Cancel)
+    answer = QMessageBox.question(
+        None, APP_TITLE, f"{what}\n\n要用最新的完好备份（{good.made_at:%Y-%m-%d %H:%M}，"
+        f"{backups.counts_text(backups.counts(good.path))}）恢复吗？\n现在的文件会另外保存，不会删除。"
+        + ("\n选“否”则继续使用现在的文件。" if allow_continue else ""), buttons, QMessageBox.StandardButton.Yes)
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        restored = backups.restore(database_path(data_dir), good, folder)
+        database = open_database(database_path(data_dir), folder)
+    except (backups.BackupError, DatabaseProblem) as error:
+        QMessageBox.critical(None, APP_TITLE, f"恢复没有成功：{error.message}")
+        return None
+    log.info("restored %s at start", good.path)
+    QMessageBox.information(None, APP_TITLE, restored.summary)
+    return database
+
+
 def run(data_dir: Path, demo: bool = False, smoke: bool = False, started: float | None = None) -> int:
     """Start the program on ``data_dir``; returns the exit code."""
     started = started if started is not None else time.perf_counter()
@@ -130,6 +168,8 @@ def run(data_dir: Path, demo: bool = False, smoke: bool = False, started: float 
 
         window = MainWindow(database, staff, data_dir)
         window.show()
+        if not smoke:
+            QTimer.singleShot(0, window.keeper.start)  # the start's backup, then every half hour when changed
         if smoke:
             app.processEvents()
             print(f"window shown in {time.perf_counter() - started:.3f} s; log: {log_file}")

@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings, QUrl
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from db.engine import Database
-from station import APP_TITLE, __version__, onboarding, tickets
-from ui import icons
+from station import APP_TITLE, __version__, backups, onboarding, tickets
+from station.paths import backups_dir
+from ui import icons, messages
+from ui.backups import BackupKeeper, RestoreDialog
 from ui.points_dialogs import RecordDialog
 from ui.meetings_tab import MeetingsTab
 from ui.pages import Page
@@ -68,6 +70,11 @@ class MainWindow(QMainWindow):
                                          is self.meetings else None)
         self.setCentralWidget(self.tabs)
 
+        self.keeper = BackupKeeper(database, backups_dir(data_dir), self)
+        self.keeper.finished.connect(self._backup_done)
+        self._closing_for_restore = False
+        self.replacement: MainWindow | None = None
+
         self._build_menus()
         self.data_file_label = QLabel(f"数据文件：{database.path}")
         # A meeting's resolution can become a ticket.
@@ -102,6 +109,13 @@ class MainWindow(QMainWindow):
         self.export_action = QAction(icons.icon("fa5s.file-export"), "导出居民名单(&E)…", self)
         self.export_action.triggered.connect(lambda: self.export_residents())
         file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        backup_action = QAction(icons.icon("fa5s.save"), "备份到(&B)…", self)
+        backup_action.triggered.connect(lambda: self.backup_to())
+        file_menu.addAction(backup_action)
+        restore_action = QAction(icons.icon("fa5s.history"), "从备份恢复(&R)…", self)
+        restore_action.triggered.connect(lambda: self.restore_from_backup())
+        file_menu.addAction(restore_action)
         file_menu.addSeparator()
         open_folder = QAction(icons.icon("fa5s.folder-open"), "打开数据文件夹(&D)", self)
         open_folder.triggered.connect(self.open_data_folder)
@@ -235,6 +249,63 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    # ------------------------------------------------------------ backups
+
+    def _backup_done(self, message: str, ok: bool) -> None:
+        if ok:
+            self.statusBar().showMessage(message, 8000)
+        else:
+            messages.warn(self, f"{message}\n（自动备份没有做成；数据本身已经保存。）", "备份")
+
+    def backup_to(self, folder: str | None = None) -> backups.BackupInfo | None:
+        """文件 → 备份到…: a checked copy in a folder or on a USB stick."""
+        if folder is None:
+            from PySide6.QtWidgets import QFileDialog
+
+            folder = QFileDialog.getExistingDirectory(self, "备份到（选择文件夹或U盘）")
+            if not folder:
+                return None
+        self.keeper.wait()
+        try:
+            made = backups.copy_to(self._db.path, Path(folder))
+        except backups.BackupError as error:
+            messages.warn(self, error.message, "备份")
+            return None
+        messages.info(self, f"已备份到 {made.path}\n（{backups.counts_text(backups.counts(made.path))}）", "备份")
+        return made
+
+    def restore_from_backup(self, chosen: backups.BackupInfo | None = None) -> MainWindow | None:
+        """文件 → 从备份恢复…: the current file is kept as a backup, the chosen one put in its place, the
+        window opened again on it. Returns the new window (None when nothing was restored)."""
+        folder = backups_dir(self._data_dir)
+        if chosen is None:
+            dialog = RestoreDialog(folder, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+                return None
+            chosen = dialog.chosen
+        self.keeper.stop()
+        self._db.close()
+        try:
+            restored = backups.restore(self._db.path, chosen, folder)
+        except backups.BackupError as error:
+            messages.warn(self, error.message, "恢复")
+            return None
+        from db.migrate import open_database
+
+        database = open_database(self._db.path, folder)  # an older backup is upgraded as at start
+        with database.read() as session:
+            acting = onboarding.acting_staff(session)
+        if acting is None:
+            messages.warn(self, "恢复的备份里没有工作人员账号，请重新启动工作台。")
+            return None
+        self.replacement = MainWindow(database, acting, self._data_dir)
+        self.replacement.show()
+        self.replacement.keeper.start()
+        self._closing_for_restore = True
+        self.close()
+        messages.info(self.replacement, restored.summary, "恢复完成")
+        return self.replacement
+
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._data_dir)))
 
@@ -259,6 +330,16 @@ class MainWindow(QMainWindow):
             self.resize(1200, 760)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.keeper.timer.isActive() and not self._closing_for_restore:
+            self.keeper.stop()
+            if self.keeper.changed():
+                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+                try:
+                    self.keeper.backup_now("exit")
+                except backups.BackupError as error:
+                    messages.warn(self, f"退出时备份失败：{error.message}", "备份")
+                finally:
+                    QApplication.restoreOverrideCursor()
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())

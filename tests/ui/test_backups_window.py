@@ -1,0 +1,121 @@
+"""Backups from the window: in the background at start and when changed, at exit, to a stick, restore, start-up check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from db.engine import Database
+from station import backups, residents
+from station.paths import backups_dir
+from station.residents import ResidentInput, ResidentQuery
+
+
+def _add(db: Database, staff_id: int, household: int, name: str) -> int:
+    with db.write() as session:
+        return residents.add_resident(session, staff_id, ResidentInput(name, household, "男", "1990-01-01",
+                                                                       relation="子女"))
+
+
+def _names(db: Database) -> set[str]:
+    with db.read() as session:
+        ids = residents.find_ids(session, ResidentQuery(text="欧阳"))
+        return {row.name for row in residents.rows(session, ids).values()}
+
+
+def test_the_start_backup_runs_in_the_background_and_another_only_after_a_change(  # type: ignore[no-untyped-def]
+        qtbot, window, data_dir: Path, demo_database: Database, staff_id: int, known: dict[str, int]) -> None:
+    keeper = window.keeper
+    with qtbot.waitSignal(keeper.finished, timeout=20000) as done:
+        keeper.start()
+    assert done.args[1] is True and done.args[0].startswith("已自动备份")
+    assert [info.kind for info in backups.list_backups(backups_dir(data_dir))] == ["启动时"]
+    assert not keeper.backup_if_changed()  # nothing changed since
+    _add(demo_database, staff_id, known["household"], "欧阳小明")
+    with qtbot.waitSignal(keeper.finished, timeout=20000):
+        assert keeper.backup_if_changed()
+    kinds = [info.kind for info in backups.list_backups(backups_dir(data_dir))]
+    assert sorted(kinds) == ["启动时", "自动"]
+    keeper.stop()
+
+
+def test_closing_after_a_change_backs_up(qtbot, window, data_dir: Path, demo_database: Database,  # type: ignore[no-untyped-def]
+                                        staff_id: int, known: dict[str, int]) -> None:
+    with qtbot.waitSignal(window.keeper.finished, timeout=20000):
+        window.keeper.start()
+    _add(demo_database, staff_id, known["household"], "欧阳小明")
+    window.close()
+    assert "退出时" in [info.kind for info in backups.list_backups(backups_dir(data_dir))]
+
+
+def test_restore_in_the_window_brings_the_backup_back_and_says_so(  # type: ignore[no-untyped-def]
+        qtbot, window, data_dir: Path, demo_database: Database, staff_id: int, known: dict[str, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    said: list[str] = []
+    monkeypatch.setattr("ui.messages.info", lambda _parent, text, *_a: said.append(text))
+    monkeypatch.setattr("ui.messages.confirm", lambda *_a: True)
+    window.keeper.backup_now("auto")
+    _add(demo_database, staff_id, known["household"], "欧阳小明")
+    assert _names(demo_database) == {"欧阳小明"}
+
+    from ui.backups import RestoreDialog
+
+    dialog = RestoreDialog(backups_dir(data_dir), window)
+    assert dialog.model.rowCount() == 1 and "居民102" in dialog.model.index(0, 3).data()
+    dialog.choose()
+    assert dialog.chosen is not None
+    fresh = window.restore_from_backup(dialog.chosen)
+    assert fresh is not None
+    qtbot.addWidget(fresh)
+    assert not window.isVisible() and fresh.isVisible()
+    assert said and said[0].startswith("已把数据恢复到")
+    fresh.residents.search.setText("欧阳")
+    assert fresh.residents.model.rowCount() == 0  # the later resident is not in the backup
+    kept = [info for info in backups.list_backups(backups_dir(data_dir)) if info.kind == "恢复前"]
+    assert len(kept) == 1 and backups.counts(kept[0].path)["居民"] == 103  # and is kept in the copy made first
+    fresh.keeper.stop()
+
+
+def test_backup_to_a_stick_and_to_one_pulled_out(window, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    said: list[str] = []
+    monkeypatch.setattr("ui.messages.info", lambda _parent, text, *_a: said.append(text))
+    monkeypatch.setattr("ui.messages.warn", lambda _parent, text, *_a: said.append(text))
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    made = window.backup_to(str(stick))
+    assert made is not None and made.path.parent == stick and said[-1].startswith("已备份到")
+    assert window.backup_to(str(tmp_path / "gone")) is None
+    assert "U盘是否插好" in said[-1]
+
+
+def test_a_damaged_file_at_start_is_restored_from_the_newest_good_backup(  # type: ignore[no-untyped-def]
+        data_dir: Path, demo_database: Database, staff_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import app
+
+    good = backups.make_backup(demo_database.path, backups_dir(data_dir), "auto")
+    demo_database.close()
+    data = bytearray(demo_database.path.read_bytes())
+    for offset in range(4096 * 3 + 100, len(data), 4096 * 5):
+        data[offset:offset + 300] = b"\x00\xff" * 150
+    demo_database.path.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        Path(f"{demo_database.path}{suffix}").unlink(missing_ok=True)
+    assert backups.problems(demo_database.path)
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text)
+                        or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *_a: asked.append(text))
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *_a: pytest.fail(text))
+    opened = app.open_station(data_dir, demo_compound=False)
+    assert not isinstance(opened, int)
+    database, _staff = opened
+    try:
+        assert "启动检查发现数据文件有损坏" in asked[0] and good.made_at.strftime("%Y-%m-%d %H:%M") in asked[0]
+        assert asked[1].startswith("已把数据恢复到")
+        assert backups.problems(database.path) == []
+        assert list(data_dir.glob("station-damaged-*.sqlite3"))  # the damaged file is kept aside
+    finally:
+        database.close()
