@@ -40,6 +40,7 @@ def make_table(model: SimpleTableModel, name: str, multi: bool = False) -> QTabl
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
+    table.setTabKeyNavigation(False)  # Tab leaves a list for the next control instead of walking its cells
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     # Columns fit the first 30 rows, not thousands: sizing to 100 rows was a third of opening a long list

@@ -172,7 +172,6 @@ class RedeemPage(Page):
         self.shelf_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.shelf_table.doubleClicked.connect(lambda index: self.add_row(index.row()))
         self.shelf_table.installEventFilter(self)
-        self.shelf_table.setTabKeyNavigation(False)  # Tab goes on to the basket, not from cell to cell
 
         self.basket = QTableWidget(0, len(self.BASKET_HEADERS))
         self.basket.setObjectName("basket")

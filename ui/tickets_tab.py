@@ -74,8 +74,6 @@ class TicketsPage(Page):
         self.details.setWordWrap(True)
         self.history_model = SimpleTableModel(self.HISTORY_HEADERS, self)
         self.history_table = make_table(self.history_model, "ticket_history")
-        for table in (self.table, self.history_table):
-            table.setTabKeyNavigation(False)  # Tab leaves the list for the buttons, as everywhere else
         self.history_table.horizontalHeader().setStretchLastSection(False)
         self.history_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # 说明
         self.new_button = make_button("fa5s.plus", "受理登记（Ctrl+T）", "new_ticket")
@@ -363,8 +361,6 @@ class InspectionsPage(Page):
         self.new_button.clicked.connect(lambda: self.add())
         self.check_model = SimpleTableModel(self.CHECK_HEADERS, self)
         self.check_table = make_table(self.check_model, "checks")
-        for table in (self.table, self.check_table):
-            table.setTabKeyNavigation(False)
         self.check_table.selectionModel().selectionChanged.connect(lambda *_: self._enable_check_buttons())
         self.check_table.doubleClicked.connect(lambda _i: self.check())
         self.check_button = make_button("fa5s.clipboard-check", "登记排查…", "check")
