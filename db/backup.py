@@ -12,8 +12,12 @@ class BackupFailed(Exception):
     """The copy could not be made or did not pass the integrity check."""
 
 
-def backup_file(source: Path, target: Path) -> Path:
-    """Copy the SQLite file ``source`` to ``target`` (which must not exist) and check it."""
+def backup_file(source: Path, target: Path, full_check: bool = True) -> Path:
+    """Copy the SQLite file ``source`` to ``target`` (which must not exist) and check it.
+
+    ``full_check`` runs ``PRAGMA integrity_check`` on the copy (14 s for a 380 MB file here); otherwise
+    ``PRAGMA quick_check`` (1.4 s), which skips matching every index entry to its row.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         raise BackupFailed(f"{target} exists already")
@@ -24,7 +28,7 @@ def backup_file(source: Path, target: Path) -> Path:
             src.backup(dst)
             # A backup is a plain file: keep it out of WAL mode so it is self-contained.
             dst.execute("PRAGMA journal_mode = DELETE")
-            result = dst.execute("PRAGMA integrity_check").fetchone()
+            result = dst.execute("PRAGMA integrity_check" if full_check else "PRAGMA quick_check").fetchone()
     except sqlite3.Error as error:
         target.unlink(missing_ok=True)
         raise BackupFailed(str(error)) from error

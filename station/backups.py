@@ -62,6 +62,10 @@ class BackupError(Exception):
         self.message = message
 
 
+class DamagedData(BackupError):
+    """The data file itself failed the check while it was being backed up: restoring a backup is offered."""
+
+
 def problem_text(error: BaseException, doing: str = "备份") -> str:
     """The Chinese message for a backup that failed: the disk is full, the folder is read-only, the stick is gone."""
     text = str(error).lower()
@@ -99,10 +103,14 @@ def list_backups(folder: Path) -> list[BackupInfo]:
     return sorted(found, key=lambda info: (info.made_at, info.path.name), reverse=True)
 
 
-def make_backup(database: Path, folder: Path, label: str, now: dt.datetime | None = None) -> BackupInfo:
+def make_backup(database: Path, folder: Path, label: str, now: dt.datetime | None = None,
+                full_check: bool = True) -> BackupInfo:
     """Copy the database into ``folder`` as a checked backup named by its time and ``label``.
 
+    ``full_check``: the copy passes ``integrity_check`` (else ``quick_check``, ten times faster).
+
     Raises:
+        DamagedData: the data file itself does not pass the check (the copy is not kept).
         BackupError: the copy could not be made or did not pass its check; nothing is left behind.
     """
     target = folder / timestamped_name(label, now)
@@ -111,10 +119,12 @@ def make_backup(database: Path, folder: Path, label: str, now: dt.datetime | Non
         assert info is not None
         return info
     try:
-        backup_file(database, target)
+        backup_file(database, target, full_check)
     except (BackupFailed, OSError, sqlite3.Error) as error:
         if target.parent.exists():
             target.unlink(missing_ok=True)
+        if isinstance(error, BackupFailed) and check_file(database):  # not the copy: the file itself is damaged
+            raise DamagedData("数据文件检查没有通过（文件有损坏）。") from error
         raise BackupError(problem_text(error)) from error
     info = parse(target)
     if info is None:

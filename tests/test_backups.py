@@ -66,6 +66,9 @@ def test_a_damaged_file_is_found_and_a_damaged_backup_is_not_restored(tmp_path: 
         data[offset:offset + 200] = b"\xff" * 200
     damaged.write_bytes(bytes(data))
     assert backups.problems(damaged)
+    with pytest.raises(backups.DamagedData, match="数据文件检查没有通过"):
+        backups.make_backup(damaged, tmp_path / "copies", "start")
+    assert not list((tmp_path / "copies").glob("*.sqlite3"))  # a copy of a damaged file is not kept
     copy = data_dir / "backups" / "station-20261202-110000-auto.sqlite3"
     copy.write_bytes(bytes(data))
     bad = backups.parse(copy)
@@ -117,7 +120,7 @@ def test_a_failed_backup_is_told_in_chinese_and_leaves_nothing(monkeypatch: pyte
                                                               said: str) -> None:
     _resident(database, staff_id, "张三明")
 
-    def fail(source: Path, target: Path) -> Path:
+    def fail(source: Path, target: Path, full_check: bool = True) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(b"half a copy")
         raise error

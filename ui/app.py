@@ -83,13 +83,6 @@ def open_station(data_dir: Path, demo_compound: bool, smoke: bool = False) -> tu
         if restored is None:
             return 2
         database = restored
-    else:
-        found = backups.problems(database.path)
-        if found:
-            log.error("start-up check of %s: %s", database.path, found)
-            database.close()
-            restored = offer_restore(data_dir, "启动检查发现数据文件有损坏（完整性检查没有通过）。", allow_continue=True)
-            database = restored or open_database(database_path(data_dir), backups_dir(data_dir))
     with database.read() as session:
         staff = onboarding.acting_staff(session)
     if demo_compound:
@@ -116,22 +109,22 @@ def open_station(data_dir: Path, demo_compound: bool, smoke: bool = False) -> tu
     return database, staff
 
 
-def offer_restore(data_dir: Path, what: str, allow_continue: bool = False) -> Database | None:
-    """The data file is damaged: offer the newest good backup. The restored database, or None.
+def offer_restore(data_dir: Path, what: str) -> Database | None:
+    """The data file cannot be opened: offer the newest good backup. The restored database, or None.
 
-    With ``allow_continue`` the worker may also go on with the file as it is (None is returned then).
+    (A file that opens but is damaged is found by the start's backup, which checks its copy in the
+    background; the window offers the restore then.)
     """
     folder = backups_dir(data_dir)
     good = backups.newest_good(folder)
     if good is None:
         QMessageBox.critical(None, APP_TITLE, f"{what}\n\n备份文件夹里没有完好的备份。请联系技术人员，不要删除数据文件夹。")
         return None
-    buttons = QMessageBox.StandardButton.Yes | (QMessageBox.StandardButton.No if allow_continue
-                                                else QMessageBox.StandardButton.Cancel)
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
     answer = QMessageBox.question(
         None, APP_TITLE, f"{what}\n\n要用最新的完好备份（{good.made_at:%Y-%m-%d %H:%M}，"
-        f"{backups.counts_text(backups.counts(good.path))}）恢复吗？\n现在的文件会另外保存，不会删除。"
-        + ("\n选“否”则继续使用现在的文件。" if allow_continue else ""), buttons, QMessageBox.StandardButton.Yes)
+        f"{backups.counts_text(backups.counts(good.path))}）恢复吗？\n现在的文件会另外保存，不会删除。",
+        buttons, QMessageBox.StandardButton.Yes)
     if answer != QMessageBox.StandardButton.Yes:
         return None
     try:

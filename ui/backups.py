@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidget
 from sqlalchemy import func, select
 
@@ -20,21 +19,46 @@ from ui.pages import make_table, selected_rows
 from ui.table_models import SimpleTableModel
 
 
+class _BackupJob(QThread):
+    """One backup (and the thinning after it) in a thread of its own; ``result`` once finished."""
+
+    def __init__(self, path: Path, folder: Path, label: str, full_check: bool, policy: ThinPolicy,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._args = (path, folder, label, full_check, policy)
+        self.result: BackupInfo | BackupError | None = None
+        self.reported = False
+
+    def run(self) -> None:
+        path, folder, label, full_check, policy = self._args
+        try:
+            self.result = backups.make_backup(path, folder, label, full_check=full_check)
+            backups.thin(folder, dt.datetime.now(), policy)
+        except BackupError as error:
+            self.result = error
+        except Exception as error:  # noqa: BLE001 - a thread's error would otherwise vanish
+            self.result = BackupError(backups.problem_text(error))
+
+
 class BackupKeeper(QObject):
     """Backs the open data file up at start, every half hour when something changed, and at exit.
 
-    A backup runs in a thread of its own (SQLite's backup API lets the desk go on writing), and says how it
-    went through ``finished``; only one runs at a time.
+    A backup runs in a thread of its own (SQLite's backup API lets the desk go on writing) and says how it
+    went through ``finished``; only one runs at a time. The start's copy gets the full ``integrity_check``,
+    which makes it the start-up check as well (the copy is the file, page for page): a damaged file is
+    reported through ``damaged``. Later copies get ``quick_check``.
     """
 
     finished = Signal(str, bool)  # what to tell the desk, whether it worked
+    damaged = Signal(str)  # the data file itself failed the check
 
     def __init__(self, database: Database, folder: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._db = database
         self._folder = folder
         self._mark: int | None = None  # the newest audit line at the last backup
-        self._thread: threading.Thread | None = None
+        self._job: _BackupJob | None = None
+        self._job_mark = 0
         self.last: BackupInfo | None = None
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.backup_if_changed)
@@ -49,23 +73,24 @@ class BackupKeeper(QObject):
             return ThinPolicy(**settings.get(session, settings.BACKUP_THINNING))
 
     def start(self) -> None:
-        """The start's backup (in the background) and the half-hourly timer."""
+        """The start's backup (in the background, fully checked) and the half-hourly timer."""
         with self._db.read() as session:
             minutes = int(settings.get(session, settings.BACKUP_MINUTES))
         self.timer.start(minutes * 60 * 1000)
-        self.backup_in_background("start")
+        self.backup_in_background("start", full_check=True)
 
     def stop(self) -> None:
         self.timer.stop()
         self.wait()
 
     def wait(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        """Let a running backup finish (and report) before going on."""
+        if self._job is not None:
+            self._job.wait()
+            self._job_done(self._job)
 
     def busy(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._job is not None and self._job.isRunning()
 
     def changed(self) -> bool:
         return self._mark is None or self._change_mark() > self._mark
@@ -75,27 +100,32 @@ class BackupKeeper(QObject):
             return False
         return self.backup_in_background("auto")
 
-    def backup_in_background(self, label: str) -> bool:
+    def backup_in_background(self, label: str, full_check: bool = False) -> bool:
         """Start a backup in its own thread; False when one is running already."""
         if self.busy():
             return False
-        mark, policy = self._change_mark(), self._policy()
-        self._thread = threading.Thread(target=self._run, args=(label, mark, policy), name="backup", daemon=True)
-        self._thread.start()
+        self._job_mark = self._change_mark()
+        self._job = _BackupJob(self._db.path, self._folder, label, full_check, self._policy(), self)
+        job = self._job
+        job.finished.connect(lambda: self._job_done(job))
+        job.start()
         return True
 
-    def _run(self, label: str, mark: int, policy: ThinPolicy) -> None:
-        try:
-            self.last = backups.make_backup(self._db.path, self._folder, label)
-            backups.thin(self._folder, dt.datetime.now(), policy)
-        except BackupError as error:
-            self.finished.emit(error.message, False)
-            return
-        except Exception as error:  # noqa: BLE001 - a thread's error would otherwise vanish
-            self.finished.emit(backups.problem_text(error), False)
-            return
-        self._mark = mark
-        self.finished.emit(f"已自动备份（{self.last.made_at:%H:%M}）", True)
+    def _job_done(self, job: _BackupJob) -> None:
+        if job.reported:
+            return  # waited for and reported already
+        job.reported = True
+        if self._job is job:
+            self._job = None
+        result = job.result
+        if isinstance(result, backups.DamagedData):
+            self.damaged.emit(result.message)
+        elif isinstance(result, BackupError):
+            self.finished.emit(result.message, False)
+        elif result is not None:
+            self.last = result
+            self._mark = self._job_mark
+            self.finished.emit(f"已自动备份（{result.made_at:%H:%M}）", True)
 
     def backup_now(self, label: str) -> BackupInfo:
         """A backup made while the caller waits (at exit).
@@ -105,7 +135,7 @@ class BackupKeeper(QObject):
         """
         self.wait()
         mark, policy = self._change_mark(), self._policy()
-        self.last = backups.make_backup(self._db.path, self._folder, label)
+        self.last = backups.make_backup(self._db.path, self._folder, label, full_check=False)
         backups.thin(self._folder, dt.datetime.now(), policy)
         self._mark = mark
         return self.last

@@ -41,7 +41,7 @@ class MainWindow(QMainWindow):
             details = onboarding.details(session)
         station_name = details.name if details else ""
         self.setWindowTitle(f"{station_name} — {APP_TITLE}" if station_name else APP_TITLE)
-        self.setWindowIcon(icons.icon("fa5s.hands-helping", "#c0392b"))
+        self.setWindowIcon(icons.app_icon())
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
 
         self.keeper = BackupKeeper(database, backups_dir(data_dir), self)
         self.keeper.finished.connect(self._backup_done)
+        self.keeper.damaged.connect(self._data_damaged)
         self._closing_for_restore = False
         self.replacement: MainWindow | None = None
 
@@ -256,6 +257,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(message, 8000)
         else:
             messages.warn(self, f"{message}\n（自动备份没有做成；数据本身已经保存。）", "备份")
+
+    def _data_damaged(self, message: str) -> MainWindow | None:
+        """The start's check found the data file damaged: offer the newest good backup."""
+        good = backups.newest_good(backups_dir(self._data_dir))
+        if good is None:
+            messages.warn(self, f"{message}\n备份文件夹里没有完好的备份。请不要删除数据文件夹，联系技术人员。", "数据文件")
+            return None
+        if not messages.confirm(self, f"{message}\n\n要用最新的完好备份（{good.made_at:%Y-%m-%d %H:%M}，"
+                                      f"{backups.counts_text(backups.counts(good.path))}）恢复吗？\n"
+                                      "现在的文件会另外保存，不会删除。", "数据文件"):
+            return None
+        return self.restore_from_backup(good)
 
     def backup_to(self, folder: str | None = None) -> backups.BackupInfo | None:
         """文件 → 备份到…: a checked copy in a folder or on a USB stick."""

@@ -91,19 +91,44 @@ def test_backup_to_a_stick_and_to_one_pulled_out(window, tmp_path: Path,  # type
     assert "U盘是否插好" in said[-1]
 
 
-def test_a_damaged_file_at_start_is_restored_from_the_newest_good_backup(  # type: ignore[no-untyped-def]
-        data_dir: Path, demo_database: Database, staff_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def _scribble(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    for offset in range(4096 * 3 + 100, len(data), 4096 * 5):
+        data[offset:offset + 300] = b"\x00\xff" * 150
+    path.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def test_the_starts_backup_finds_a_damaged_file_and_offers_the_newest_good_backup(  # type: ignore[no-untyped-def]
+        qtbot, window, data_dir: Path, demo_database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = window.keeper.backup_now("auto")
+    demo_database.close()
+    _scribble(demo_database.path)
+    asked: list[str] = []
+    monkeypatch.setattr("ui.messages.confirm", lambda _p, text, *_a: asked.append(text) or True)
+    monkeypatch.setattr("ui.messages.info", lambda _p, text, *_a: asked.append(text))
+    monkeypatch.setattr("ui.messages.warn", lambda _p, text, *_a: pytest.fail(text))
+    replaced: list[object] = []
+    monkeypatch.setattr(type(window), "restore_from_backup",
+                        lambda self, chosen=None: replaced.append(chosen) or None)
+    with qtbot.waitSignal(window.keeper.damaged, timeout=20000):
+        window.keeper.start()
+    assert "数据文件检查没有通过" in asked[0] and f"{good.made_at:%Y-%m-%d %H:%M}" in asked[0]
+    assert replaced == [good]  # the newest good backup is the one offered and restored
+    assert [info.kind for info in backups.list_backups(backups_dir(data_dir))] == ["自动"]  # no damaged copy
+    window.keeper.stop()
+
+
+def test_a_file_that_cannot_be_opened_is_restored_from_the_newest_good_backup(  # type: ignore[no-untyped-def]
+        data_dir: Path, demo_database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     from ui import app
 
     good = backups.make_backup(demo_database.path, backups_dir(data_dir), "auto")
     demo_database.close()
-    data = bytearray(demo_database.path.read_bytes())
-    for offset in range(4096 * 3 + 100, len(data), 4096 * 5):
-        data[offset:offset + 300] = b"\x00\xff" * 150
-    demo_database.path.write_bytes(bytes(data))
+    demo_database.path.write_bytes(b"this is not a database" * 400)
     for suffix in ("-wal", "-shm"):
         Path(f"{demo_database.path}{suffix}").unlink(missing_ok=True)
-    assert backups.problems(demo_database.path)
     asked: list[str] = []
     monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text)
                         or QMessageBox.StandardButton.Yes)
@@ -113,7 +138,7 @@ def test_a_damaged_file_at_start_is_restored_from_the_newest_good_backup(  # typ
     assert not isinstance(opened, int)
     database, _staff = opened
     try:
-        assert "启动检查发现数据文件有损坏" in asked[0] and good.made_at.strftime("%Y-%m-%d %H:%M") in asked[0]
+        assert "无法打开数据文件" in asked[0] and good.made_at.strftime("%Y-%m-%d %H:%M") in asked[0]
         assert asked[1].startswith("已把数据恢复到")
         assert backups.problems(database.path) == []
         assert list(data_dir.glob("station-damaged-*.sqlite3"))  # the damaged file is kept aside
