@@ -60,6 +60,10 @@ class Staff(Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    # scrypt$n$r$p$salt$hash (base64); None until the account first signs in and sets one.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)  # wrong passwords slow the next try
 
 
 class Building(Base):

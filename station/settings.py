@@ -44,6 +44,7 @@ TICKET_DAYS = "tickets.days"
 URGENT_DAYS = "tickets.urgent_days"
 FOLLOW_UP_DAYS = "tickets.follow_up_days"
 BACKUP_MINUTES = "backup.minutes"
+LOCK_MINUTES = "security.lock_minutes"
 BACKUP_THINNING = "backup.thinning"
 DEFAULT_THINNING = {"keep_all_days": 2, "daily_days": 14, "weekly_weeks": 8, "monthly_months": 12}
 # 问题工单: how many days each category may take (办理时限), by default.
@@ -132,6 +133,12 @@ def _check_backup_minutes(value: Any) -> Any:
     return value
 
 
+def _check_lock_minutes(value: Any) -> Any:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 240:
+        raise ValidationError("自动锁屏时间应在1至240分钟之间")
+    return value
+
+
 def _check_thinning(value: Any) -> Any:
     if not isinstance(value, dict) or set(value) != set(DEFAULT_THINNING):
         raise ValidationError("备份保留规则格式不对")
@@ -163,6 +170,7 @@ SPECS: dict[str, _Spec] = {
     URGENT_DAYS: _Spec("紧急工单办理时限", 1, _check_short_days),
     FOLLOW_UP_DAYS: _Spec("办结后回访期限", 7, _check_short_days),
     BACKUP_MINUTES: _Spec("自动备份间隔（分钟）", 30, _check_backup_minutes),
+    LOCK_MINUTES: _Spec("无操作自动锁屏（分钟）", 10, _check_lock_minutes),
     BACKUP_THINNING: _Spec("备份保留规则", DEFAULT_THINNING, _check_thinning),
 }
 

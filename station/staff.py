@@ -6,6 +6,11 @@ name stays on everything it recorded.
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -75,6 +80,7 @@ def _check(session: Session, name: str, role: str, staff_id: int | None) -> str:
 
 def add(session: Session, staff_id: int, name: str, role: str) -> int:
     """Create an account (新增工作人员)."""
+    require_role(session, staff_id, (ADMIN,), "新增工作人员")
     name = _check(session, name, role, None)
     account = Staff(name=name, role=role, active=True)
     session.add(account)
@@ -89,6 +95,7 @@ def update(session: Session, staff_id: int, account_id: int, name: str, role: st
 
     The last active administrator stays an active administrator.
     """
+    require_role(session, staff_id, (ADMIN,), "修改工作人员")
     account = session.get(Staff, account_id)
     if account is None:
         raise NotFound("找不到这个工作人员账号")
@@ -105,3 +112,134 @@ def update(session: Session, staff_id: int, account_id: int, name: str, role: st
     audit.record(session, staff_id, "update", "staff", account_id, f"修改工作人员：{name}",
                  before=before, after=after)
     return True
+
+
+# ------------------------------------------------------------------ passwords and signing in (登录)
+
+PASSWORD_MIN = 6
+# scrypt is memory-hard; OpenSSL refuses these parameters without an explicit maxmem.
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+_MAXMEM = 64 * 1024 * 1024
+FREE_TRIES = 3  # wrong passwords before each further try must wait
+LONGEST_WAIT = dt.timedelta(minutes=15)
+
+
+def hash_password(password: str) -> str:
+    """scrypt$16384$8$1$<salt>$<hash>, salted; the password itself is never stored or logged."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, maxmem=_MAXMEM, dklen=32, **_SCRYPT)
+    return "$".join(["scrypt", *(str(_SCRYPT[k]) for k in ("n", "r", "p")),
+                     base64.b64encode(salt).decode(), base64.b64encode(digest).decode()])
+
+
+def _matches(stored: str, password: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        again = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r),
+                               p=int(p), maxmem=_MAXMEM, dklen=32)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(again, base64.b64decode(digest))
+
+
+def check_new_password(password: str, confirm: str) -> None:
+    """A password a desk worker can remember and a visitor cannot guess.
+
+    Raises:
+        ValidationError: too short, one character repeated, a run like 123456, or the two entries differ.
+    """
+    errors: dict[str, str] = {}
+    if len(password) < PASSWORD_MIN:
+        errors["password"] = f"密码至少{PASSWORD_MIN}位"
+    elif len(set(password)) == 1 or password in "0123456789" or password in "9876543210" \
+            or password.lower() in "abcdefghijklmnopqrstuvwxyz":
+        errors["password"] = "密码太简单（不要用同一个字符或123456这样的连续数字）"
+    elif password != confirm:
+        errors["confirm"] = "两次输入的密码不一样"
+    if errors:
+        raise ValidationError(errors)
+
+
+def has_password(session: Session, account_id: int) -> bool:
+    account = session.get(Staff, account_id)
+    return account is not None and account.password_hash is not None
+
+
+def _wait_text(wait: dt.timedelta) -> str:
+    seconds = max(1, int(wait.total_seconds() + 0.999))
+    return f"{seconds // 60}分{seconds % 60}秒" if seconds >= 60 else f"{seconds}秒"
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """A sign-in try: the account when the password was right, else why not (the wrong try is kept)."""
+
+    account: StaffView | None
+    message: str = ""
+
+
+def login(session: Session, account_id: int, password: str, now: dt.datetime | None = None) -> LoginOutcome:
+    """登录 (or unlock the screen): the account when the password is right.
+
+    After three wrong passwords each further try must wait, longer each time (15 s, 30 s, 1 min … 15 min).
+    A wrong try is returned, not raised, so that the count and the wait are committed with the
+    caller's transaction: closing the program does not skip the wait.
+
+    Raises:
+        ValidationError: unknown or inactive account, or no password set yet.
+    """
+    now = now or dt.datetime.now()
+    account = session.get(Staff, account_id)
+    if account is None or not account.active:
+        raise ValidationError({"account": "这个工作人员账号不存在或已停用"})
+    if account.password_hash is None:
+        raise ValidationError({"password": "这个账号还没有设置密码，请先设置"})
+    if account.locked_until is not None and now < account.locked_until:
+        return LoginOutcome(None, f"密码错误次数过多，请{_wait_text(account.locked_until - now)}后再试")
+    if not _matches(account.password_hash, password):
+        account.failed_logins += 1
+        extra = account.failed_logins - FREE_TRIES
+        if extra >= 0:
+            account.locked_until = now + min(dt.timedelta(seconds=15 * 2**extra), LONGEST_WAIT)
+        audit.record(session, account.id, "login_failed", "staff", account.id, f"密码错误：{account.name}")
+        left = FREE_TRIES - account.failed_logins
+        if left > 0:
+            return LoginOutcome(None, f"密码不对，再错{left}次要等一会儿才能再试")
+        assert account.locked_until is not None
+        return LoginOutcome(None, f"密码不对，请{_wait_text(account.locked_until - now)}后再试")
+    account.failed_logins, account.locked_until = 0, None
+    audit.record(session, account.id, "login", "staff", account.id, f"登录：{account.name}")
+    return LoginOutcome(StaffView(account.id, account.name, account.role, account.active))
+
+
+def set_first_password(session: Session, account_id: int, password: str, confirm: str) -> StaffView:
+    """第一次登录: an account without a password sets its own, and is signed in."""
+    account = session.get(Staff, account_id)
+    if account is None or not account.active:
+        raise ValidationError({"account": "这个工作人员账号不存在或已停用"})
+    if account.password_hash is not None:
+        raise ValidationError({"password": "这个账号已经有密码了，请直接登录"})
+    check_new_password(password, confirm)
+    account.password_hash = hash_password(password)
+    account.failed_logins, account.locked_until = 0, None
+    audit.record(session, account.id, "set_password", "staff", account.id, f"设置密码：{account.name}")
+    return StaffView(account.id, account.name, account.role, account.active)
+
+
+def set_password(session: Session, staff_id: int, account_id: int, password: str, confirm: str) -> None:
+    """修改密码 (one's own) or 重设密码 (an administrator for anyone); the wait after wrong tries is lifted."""
+    acting = session.get(Staff, staff_id)
+    if acting is None or not acting.active:
+        raise ValidationError("这个工作人员账号不存在或已停用")
+    if staff_id != account_id:
+        require_role(session, staff_id, (ADMIN,), "重设别人的密码")
+    account = session.get(Staff, account_id)
+    if account is None:
+        raise NotFound("找不到这个工作人员账号")
+    check_new_password(password, confirm)
+    account.password_hash = hash_password(password)
+    account.failed_logins, account.locked_until = 0, None
+    doing = "修改密码" if staff_id == account_id else "重设密码"
+    audit.record(session, staff_id, "set_password", "staff", account_id, f"{doing}：{account.name}")

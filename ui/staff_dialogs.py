@@ -100,9 +100,14 @@ class StaffDialog(QDialog):
         add.clicked.connect(self.add)
         edit = QPushButton(icons.icon("fa5s.edit"), "修改")
         edit.clicked.connect(self.edit)
+        self.reset_button = QPushButton(icons.icon("fa5s.key"), "重设密码")
+        self.reset_button.setObjectName("reset_password")
+        self.reset_button.setToolTip("工作人员忘了密码时，由管理员重设")
+        self.reset_button.clicked.connect(lambda: self.reset_password())
         row = QHBoxLayout()
         row.addWidget(add)
         row.addWidget(edit)
+        row.addWidget(self.reset_button)
         row.addStretch()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -136,5 +141,17 @@ class StaffDialog(QDialog):
             return None
         self.dialog = AccountDialog(self._db, self._staff_id, self._accounts[rows[0].row()], self)
         self.dialog.accepted.connect(self._changed)
+        self.dialog.open()
+        return self.dialog
+
+    def reset_password(self) -> QDialog | None:
+        """重设密码 for the chosen account (the service lets only an administrator reset someone else's)."""
+        from ui.login import PasswordDialog
+
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        account = self._accounts[rows[0].row()]
+        self.dialog = PasswordDialog(self._db, self._staff_id, (account.id, account.name), self)
         self.dialog.open()
         return self.dialog
