@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from db.models import Building, Household, Resident, Unit
 from station import audit
 from station.errors import NotFound, ValidationError
+from station.staff import require_role
 from station.validation import clean, clean_text, mask_phone
-from station.vocab import HEAD
+from station.vocab import HEAD, STAFF_ROLES
 
 _BUILDING_SUFFIX = re.compile(r"(号楼|号|栋|幢|楼)$")
 _UNIT_SUFFIX = re.compile(r"(单元|单)$")
@@ -100,6 +101,7 @@ class HouseholdInput:
 
 def add_household(session: Session, staff_id: int, data: HouseholdInput) -> int:
     """新建住户: create a household at building/unit/room; buildings and units as needed."""
+    require_role(session, staff_id, STAFF_ROLES, "新建住户")
     building_no = _number(data.building, _BUILDING_SUFFIX)
     unit_no = _number(data.unit, _UNIT_SUFFIX)
     room = _number(data.room, _ROOM_SUFFIX)
@@ -131,6 +133,7 @@ def update_household(
     session: Session, staff_id: int, household_id: int, note: str, liaison_id: int | None
 ) -> None:
     """Change a household's note and its 党员联户 (the party member who looks after it)."""
+    require_role(session, staff_id, STAFF_ROLES, "修改住户")
     household = session.get(Household, household_id)
     if household is None:
         raise NotFound("这户不存在")

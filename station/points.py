@@ -42,7 +42,7 @@ from station.staff import require_role
 from station.compound import address, room_code
 from station.errors import NotFound, ValidationError
 from station.validation import clean, clean_text, parse_date
-from station.vocab import ADMIN, AUDITOR, HEAD
+from station.vocab import ADMIN, AUDITOR, HEAD, STAFF_ROLES
 
 PENDING, APPROVED, REJECTED = "待审核", "已通过", "已驳回"
 STATUSES = (PENDING, APPROVED, REJECTED)
@@ -407,6 +407,7 @@ def _who(session: Session, data: EntryInput, day: dt.date | None, errors: dict[s
 
 def record(session: Session, staff_id: int, data: EntryInput, today: dt.date | None = None) -> int:
     """Record one deed (记分): it waits for the audit group as 待审核. Returns the entry id."""
+    require_role(session, staff_id, STAFF_ROLES, "记分")
     today = today or dt.date.today()
     errors: dict[str, str] = {}
     day: dt.date | None = None
@@ -461,6 +462,7 @@ def reverse(session: Session, staff_id: int, entry_id: int, reason: str, today: 
     changed (``allow_pending``: attendance corrected); then the auditors see
     both, and the reversal counts only once its entry does. Returns the reversal's id.
     """
+    require_role(session, staff_id, STAFF_ROLES, "冲正")
     today = today or dt.date.today()
     entry = session.get(PointEntry, entry_id)
     if entry is None:
@@ -572,6 +574,7 @@ def record_points(session: Session, staff_id: int, resident_id: int, item_id: in
     The item's monthly cap still holds: the points are cut to what is left of
     it (None when nothing is). A deed in a closed month is dated in the open one.
     """
+    require_role(session, staff_id, STAFF_ROLES, "记分")
     resident = session.get(Resident, resident_id)
     item = session.get(PointItem, item_id)
     if resident is None or item is None:

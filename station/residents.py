@@ -21,6 +21,7 @@ from station import audit, points
 from station.compound import address, household_label, normalize_number
 from station.errors import NotFound, ValidationError
 from station.pinyin import search_keys
+from station.staff import require_role
 from station.validation import (
     age_on,
     birth_date_from_id,
@@ -33,7 +34,16 @@ from station.validation import (
     normalize_phone,
     parse_date,
 )
-from station.vocab import CARE_TAGS, GENDERS, HEAD, LEADER_ROLES, PARTY_CATEGORIES, RELATIONS, ROLES
+from station.vocab import (
+    CARE_TAGS,
+    GENDERS,
+    HEAD,
+    LEADER_ROLES,
+    PARTY_CATEGORIES,
+    RELATIONS,
+    ROLES,
+    STAFF_ROLES,
+)
 
 # Field labels, used for messages and for the change history.
 LABELS = {
@@ -284,6 +294,7 @@ def apply(resident: Resident, data: CleanResident, with_search_keys: bool = True
 
 def add_resident(session: Session, staff_id: int, data: ResidentInput) -> int:
     """新增居民. Raises ValidationError (nothing saved) on wrong input."""
+    require_role(session, staff_id, STAFF_ROLES, "登记居民")
     clean_data = _validate(session, data, None)
     resident = Resident(moved_out_reason="")
     apply(resident, clean_data)
@@ -303,6 +314,7 @@ def _get(session: Session, resident_id: int) -> Resident:
 
 def update_resident(session: Session, staff_id: int, resident_id: int, data: ResidentInput) -> bool:
     """修改居民信息. Returns False when nothing changed (and writes nothing)."""
+    require_role(session, staff_id, STAFF_ROLES, "修改居民")
     resident = _get(session, resident_id)
     clean_data = _validate(session, data, resident)
     before = snapshot(session, resident)
@@ -319,6 +331,7 @@ def update_resident(session: Session, staff_id: int, resident_id: int, data: Res
 
 def move_out(session: Session, staff_id: int, resident_id: int, on: str, reason: str) -> None:
     """迁出: mark the resident as moved out; the record and its history stay."""
+    require_role(session, staff_id, STAFF_ROLES, "办理迁出")
     resident = _get(session, resident_id)
     if resident.moved_out_on is not None:
         raise ValidationError(f"{resident.name} 已于 {resident.moved_out_on:%Y-%m-%d} 迁出")
@@ -338,6 +351,7 @@ def move_out(session: Session, staff_id: int, resident_id: int, on: str, reason:
 
 def undo_move_out(session: Session, staff_id: int, resident_id: int) -> None:
     """撤销迁出: the resident lives here again."""
+    require_role(session, staff_id, STAFF_ROLES, "撤销迁出")
     resident = _get(session, resident_id)
     if resident.moved_out_on is None:
         raise ValidationError(f"{resident.name} 没有迁出")

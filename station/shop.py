@@ -36,7 +36,7 @@ from station import audit, points
 from station.errors import NotFound, ValidationError
 from station.staff import require_role
 from station.validation import clean, clean_text, normalize_phone
-from station.vocab import ADMIN, AUDITOR
+from station.vocab import ADMIN, AUDITOR, STAFF_ROLES
 
 SOURCES = ("政府支持", "商户捐赠", "居民众筹", "采购")
 KINDS = {"goods": "物品", "service": "商家服务"}
@@ -68,6 +68,7 @@ def merchants(session: Session, active_only: bool = False) -> list[MerchantView]
 def save_merchant(session: Session, staff_id: int, name: str, contact: str = "", phone: str = "",
                   services: str = "", note: str = "", merchant_id: int | None = None, active: bool = True) -> int:
     """Add a merchant to the alliance, or change one."""
+    require_role(session, staff_id, (ADMIN, AUDITOR), "修改商家联盟")
     errors: dict[str, str] = {}
     name = clean(name)
     if not name:
@@ -300,6 +301,7 @@ def _quantity(text: str) -> int:
 def stock_in(session: Session, staff_id: int, item_id: int, quantity: str, source: str, donor: str = "",
              note: str = "") -> int:
     """Goods come in (入库) with their source (政府支持/商户捐赠/居民众筹/采购) and donor."""
+    require_role(session, staff_id, STAFF_ROLES, "入库")
     item = _goods(session, item_id)
     errors: dict[str, str] = {}  # every problem at once, beside its field
     count = 0
@@ -323,6 +325,7 @@ def stock_take(session: Session, staff_id: int, item_id: int, counted: str, reas
 
     Returns the movement's id, or None when the count agrees with the books.
     """
+    require_role(session, staff_id, STAFF_ROLES, "盘点")
     item = _goods(session, item_id)
     errors: dict[str, str] = {}
     number = _whole(counted, "counted", "实际数量", errors, low=0)
@@ -340,6 +343,7 @@ def stock_take(session: Session, staff_id: int, item_id: int, counted: str, reas
 
 def write_off(session: Session, staff_id: int, item_id: int, quantity: str, reason: str) -> int:
     """Write goods off (报损): damaged or expired, with a reason."""
+    require_role(session, staff_id, STAFF_ROLES, "报损")
     item = _goods(session, item_id)
     errors: dict[str, str] = {}
     count = 0
@@ -481,6 +485,7 @@ def redeem(session: Session, staff_id: int, lines: Sequence[BasketLine], residen
     Not enough points, not enough stock, a used-up quota or a retired item: a
     clear message, and nothing changes.
     """
+    require_role(session, staff_id, STAFF_ROLES, "积分兑换")
     today = today or dt.date.today()
     rid, hid, name = _who(session, resident_id, household_id)
     priced = _priced(session, lines, today)
@@ -596,6 +601,7 @@ def issue_vouchers(session: Session, staff_id: int, period: str) -> int:
 
 def hand_over(session: Session, staff_id: int, voucher_id: int, receiver: str) -> None:
     """Record that a voucher was handed over (已发放), to whom."""
+    require_role(session, staff_id, STAFF_ROLES, "登记奖券领取")
     voucher = session.get(Voucher, voucher_id)
     if voucher is None:
         raise NotFound("找不到这张奖券")

@@ -33,8 +33,9 @@ from db.models import (
 from station import audit, points, settings
 from station.compound import address
 from station.errors import NotFound, ValidationError
+from station.staff import require_role
 from station.validation import clean, clean_text, parse_date
-from station.vocab import PARTY_CATEGORIES
+from station.vocab import PARTY_CATEGORIES, STAFF_ROLES
 
 # Kinds of activity, in the articles' words; a station may type its own.
 KINDS = ("环境整治", "关爱走访", "安全巡逻", "政策宣传", "节庆活动", "文体活动", "便民服务", "其他")
@@ -147,6 +148,7 @@ def teams(session: Session, active_only: bool = False) -> list[TeamView]:
 def save_team(session: Session, staff_id: int, name: str, leader_id: int | None, note: str = "",
               team_id: int | None = None, active: bool = True) -> int:
     """Create a team, or change one (name, leader, note, in use). The leader becomes a member."""
+    require_role(session, staff_id, STAFF_ROLES, "登记志愿服务")
     name = clean(name)
     if not name:
         raise ValidationError({"name": "请填写服务队名称"})
@@ -178,6 +180,7 @@ def save_team(session: Session, staff_id: int, name: str, leader_id: int | None,
 
 def join_team(session: Session, staff_id: int, team_id: int, resident_id: int, today: dt.date | None = None) -> None:
     """Add a resident to a team (again, if they had left)."""
+    require_role(session, staff_id, STAFF_ROLES, "登记志愿服务")
     today = today or dt.date.today()
     member = session.scalar(select(TeamMember).where(TeamMember.team_id == team_id,
                                                      TeamMember.resident_id == resident_id))
@@ -196,6 +199,7 @@ def join_team(session: Session, staff_id: int, team_id: int, resident_id: int, t
 
 def leave_team(session: Session, staff_id: int, team_id: int, resident_id: int, today: dt.date | None = None) -> None:
     """Mark a member as having left; their hours stay theirs."""
+    require_role(session, staff_id, STAFF_ROLES, "登记志愿服务")
     member = session.scalar(select(TeamMember).where(TeamMember.team_id == team_id,
                                                      TeamMember.resident_id == resident_id,
                                                      TeamMember.left_on.is_(None)))
@@ -322,6 +326,7 @@ def _activity_snapshot(activity: Activity) -> dict[str, object]:
 
 def add_activity(session: Session, staff_id: int, data: ActivityInput) -> int:
     """Create an activity (新建活动)."""
+    require_role(session, staff_id, STAFF_ROLES, "登记志愿服务")
     clean_data = _check_activity(session, data)
     activity = Activity(created_by=staff_id, **vars(clean_data))
     session.add(activity)
@@ -341,6 +346,7 @@ def _get_activity(session: Session, activity_id: int) -> Activity:
 def update_activity(session: Session, staff_id: int, activity_id: int, data: ActivityInput,
                     today: dt.date | None = None) -> None:
     """Change an activity. Attendance counted from its times follows new times (points re-recorded)."""
+    require_role(session, staff_id, STAFF_ROLES, "登记志愿服务")
     activity = _get_activity(session, activity_id)
     clean_data = _check_activity(session, data)
     before = _activity_snapshot(activity)
@@ -367,6 +373,7 @@ def update_activity(session: Session, staff_id: int, activity_id: int, data: Act
 def cancel_activity(session: Session, staff_id: int, activity_id: int, reason: str,
                     today: dt.date | None = None) -> None:
     """Cancel an activity (取消): its attendance is withdrawn and any points it earned reversed."""
+    require_role(session, staff_id, STAFF_ROLES, "登记志愿服务")
     activity = _get_activity(session, activity_id)
     reason = clean_text(reason)
     if not reason:
@@ -381,6 +388,7 @@ def cancel_activity(session: Session, staff_id: int, activity_id: int, reason: s
 
 def copy_forward(session: Session, staff_id: int, activity_id: int, weeks: int = 1, times: int = 1) -> list[int]:
     """Copy a recurring activity (每周五大扫除) ``times`` times, ``weeks`` apart. Returns the new ids."""
+    require_role(session, staff_id, STAFF_ROLES, "登记志愿服务")
     activity = _get_activity(session, activity_id)
     if not 1 <= times <= 52 or not 1 <= weeks <= 52:
         raise ValidationError("复制次数和间隔周数应在1至52之间")
@@ -486,6 +494,7 @@ def _attendance_for(session: Session, activity: Activity, resident_id: int, staf
 def sign_in(session: Session, staff_id: int, activity_id: int, resident_id: int,
             at: dt.datetime | None = None) -> int:
     """Sign a resident in at the desk (签到). Returns the attendance id."""
+    require_role(session, staff_id, STAFF_ROLES, "登记志愿服务")
     activity = _get_activity(session, activity_id)
     attendance, new = _attendance_for(session, activity, resident_id, staff_id)
     resident = session.get(Resident, resident_id)
@@ -507,6 +516,7 @@ def sign_in(session: Session, staff_id: int, activity_id: int, resident_id: int,
 def sign_out(session: Session, staff_id: int, attendance_id: int, at: dt.datetime | None = None,
              today: dt.date | None = None) -> int:
     """Sign out (签退): the minutes present within the activity's time count, and earn points. Returns them."""
+    require_role(session, staff_id, STAFF_ROLES, "登记志愿服务")
     attendance = _get_attendance(session, attendance_id)
     activity = _get_activity(session, attendance.activity_id)
     if attendance.signed_in_at is None:
@@ -528,6 +538,7 @@ def sign_out(session: Session, staff_id: int, attendance_id: int, at: dt.datetim
 def record_hours(session: Session, staff_id: int, activity_id: int, resident_id: int, hours: str = "",
                  reason: str = "", today: dt.date | None = None) -> int:
     """Enter someone's hours after the fact (补录). Empty hours: the activity's own length."""
+    require_role(session, staff_id, STAFF_ROLES, "登记志愿服务")
     activity = _get_activity(session, activity_id)
     if activity.starts_at > dt.datetime.combine(today or dt.date.today(), dt.time.max):
         raise ValidationError("活动还没有开始，不能补录时长")
@@ -566,6 +577,7 @@ def _get_attendance(session: Session, attendance_id: int) -> Attendance:
 def adjust_hours(session: Session, staff_id: int, attendance_id: int, hours: str, reason: str,
                  today: dt.date | None = None) -> None:
     """Correct someone's hours with a reason (调整时长): the old points are reversed, new ones recorded."""
+    require_role(session, staff_id, STAFF_ROLES, "登记志愿服务")
     attendance = _get_attendance(session, attendance_id)
     activity = _get_activity(session, attendance.activity_id)
     minutes = _within_activity(parse_hours(hours), activity)
@@ -590,6 +602,7 @@ def _withdraw(session: Session, staff_id: int, attendance: Attendance, reason: s
 
 def withdraw(session: Session, staff_id: int, attendance_id: int, reason: str, today: dt.date | None = None) -> None:
     """Take back a wrong sign-in (撤销签到): kept, marked, its points reversed."""
+    require_role(session, staff_id, STAFF_ROLES, "登记志愿服务")
     attendance = _get_attendance(session, attendance_id)
     reason = clean_text(reason)
     if not reason:
@@ -795,6 +808,7 @@ def care_overview(session: Session, today: dt.date | None = None) -> list[CareRo
 def log_visit(session: Session, staff_id: int, visited_id: int, date: str, start: str, end: str,
               visitor_ids: Sequence[int], note: str = "", today: dt.date | None = None) -> int:
     """Log a care visit (关爱走访) as an activity; the visitors' hours count like any activity's."""
+    require_role(session, staff_id, STAFF_ROLES, "登记志愿服务")
     resident = session.get(Resident, visited_id)
     if resident is None:
         raise NotFound("找不到被走访的居民")

@@ -287,7 +287,7 @@ def test_a_merchant_who_left_the_alliance_offers_nothing(market: Shop) -> None:
     market.give(market.zhang, 50)
     with market.db.write() as session:
         (barber,) = [m for m in shop.merchants(session) if m.name == "老街理发店"]
-        shop.save_merchant(session, market.clerk, barber.name, barber.contact, barber.phone, barber.services,
+        shop.save_merchant(session, market.admin, barber.name, barber.contact, barber.phone, barber.services,
                            merchant_id=barber.id, active=False)
     with pytest.raises(ValidationError, match="“理发一次”的商户已退出商家联盟，不能兑换"), market.db.write() as session:
         shop.redeem(session, market.clerk, [BasketLine(market.haircut)], market.zhang, today=TODAY)
