@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import getpass
+import hashlib
 import logging
+import socket
 import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QObject, QTimer, QTranslator
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from db.engine import Database
 from db.errors import DatabaseProblem
@@ -53,20 +58,83 @@ def load_qt_translations(app: QApplication) -> None:
         log.warning("Qt's Chinese translations not found in %s", folder)
 
 
+OWNER_FILE = "station.lock.owner"
+
+
+def _server_name(data_dir: Path) -> str:
+    """The local socket a running copy listens on, one per data folder."""
+    return "StationDesk-" + hashlib.sha1(str(data_dir.resolve()).encode("utf-8")).hexdigest()[:16]
+
+
 def acquire_lock(data_dir: Path) -> QLockFile | None:
-    """One running copy per data folder. Returns the held lock, or None (after telling the user)."""
+    """One running copy per data folder. Returns the held lock, or None (after telling the user).
+
+    The second start says which computer and user hold the folder; on the same computer it offers to
+    bring the running window forward.
+    """
     lock = QLockFile(str(data_dir / "station.lock"))
     lock.setStaleLockTime(0)
     if lock.tryLock(200):
+        with contextlib.suppress(OSError):
+            (data_dir / OWNER_FILE).write_text(getpass.getuser(), encoding="utf-8")
         return lock
     info = lock.getLockInfo()  # PySide6 returns (pid, hostname, appname)
     pid, host = (info[-3], info[-2]) if isinstance(info, tuple) and len(info) >= 3 else ("?", "?")
-    QMessageBox.warning(
-        None, APP_TITLE,
-        f"工作台已经在运行（进程 {pid}，电脑 {host}），同一个数据文件夹只能打开一个。\n"
-        "请切换到已经打开的窗口。",
-    )
+    try:
+        user = (data_dir / OWNER_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        user = ""
+    who = f"电脑 {host}" + (f"，用户 {user}" if user else "") + f"，进程 {pid}"
+    text = f"工作台已经在运行（{who}），同一个数据文件夹只能打开一个。"
+    if host == socket.gethostname():
+        answer = QMessageBox.question(None, APP_TITLE, text + "\n\n要切换到已经打开的窗口吗？",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.Yes)
+        if answer == QMessageBox.StandardButton.Yes and not bring_forward(data_dir):
+            QMessageBox.warning(None, APP_TITLE, "没能切换到已经打开的窗口，请在任务栏上找到它。")
+    else:
+        QMessageBox.warning(None, APP_TITLE, text + "\n请在那台电脑上关闭工作台后再打开。")
     return None
+
+
+def bring_forward(data_dir: Path) -> bool:
+    """Ask the copy running on this computer to show its window; False when it does not answer."""
+    socket_ = QLocalSocket()
+    socket_.connectToServer(_server_name(data_dir))
+    if not socket_.waitForConnected(1000):
+        return False
+    socket_.write(b"raise")
+    written = socket_.waitForBytesWritten(1000)
+    socket_.disconnectFromServer()
+    return written
+
+
+class ActivationServer(QObject):
+    """Listens for a second start on this computer and brings the window forward."""
+
+    def __init__(self, data_dir: Path, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        self.server = QLocalServer(self)
+        QLocalServer.removeServer(_server_name(data_dir))  # one left by a power cut
+        self.server.listen(_server_name(data_dir))
+        self.server.newConnection.connect(self._connected)
+
+    def _connected(self) -> None:
+        while self.server.hasPendingConnections():
+            connection = self.server.nextPendingConnection()
+            connection.readyRead.connect(lambda c=connection: c.readAll())
+            connection.disconnected.connect(connection.deleteLater)
+            self.raise_window()
+
+    def raise_window(self) -> None:
+        window = self._window
+        if window.isMinimized():
+            window.showNormal()
+        else:
+            window.show()
+        window.raise_()
+        window.activateWindow()
 
 
 def open_station(data_dir: Path, demo_compound: bool, smoke: bool = False) -> tuple[Database, tuple[int, str]] | int:
@@ -148,7 +216,8 @@ def run(data_dir: Path, demo: bool = False, smoke: bool = False, started: float 
         return 2
     log_file = logs.configure(data_dir)
     log.info("starting %s %s on %s", APP_NAME, __version__, data_dir)
-    app = make_application()
+    # An installation check fails at once on a bug instead of waiting at an error dialog nobody sees.
+    app = make_application(install_hook=not smoke)
     lock = acquire_lock(data_dir)
     if lock is None:
         return 1
@@ -157,12 +226,22 @@ def run(data_dir: Path, demo: bool = False, smoke: bool = False, started: float 
         if isinstance(opened, int):
             return opened
         database, staff = opened
+        if not smoke:  # an installation check signs nobody in
+            from ui.login import LoginDialog
+
+            login = LoginDialog(database, preselect=staff[0])
+            if login.exec() != QDialog.DialogCode.Accepted or login.staff is None:
+                database.close()
+                return 0
+            staff = login.staff
         from ui.main_window import MainWindow
 
         window = MainWindow(database, staff, data_dir)
         window.show()
         if not smoke:
             QTimer.singleShot(0, window.keeper.start)  # the start's backup, then every half hour when changed
+            window.idle_lock.start()
+            window.activation = ActivationServer(data_dir, window)  # a second start brings this window forward
         if smoke:
             app.processEvents()
             print(f"window shown in {time.perf_counter() - started:.3f} s; log: {log_file}")

@@ -11,9 +11,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QMessa
 
 from db.engine import Database
 from station import APP_TITLE, __version__, backups, onboarding, tickets
+from station import staff as staff_service
 from station.paths import backups_dir
+from station.vocab import ADMIN
 from ui import icons, messages
 from ui.backups import BackupKeeper, RestoreDialog
+from ui.login import IdleLock, PasswordDialog
 from ui.points_dialogs import RecordDialog
 from ui.meetings_tab import MeetingsTab
 from ui.pages import Page
@@ -75,6 +78,8 @@ class MainWindow(QMainWindow):
         self.keeper.damaged.connect(self._data_damaged)
         self._closing_for_restore = False
         self.replacement: MainWindow | None = None
+        self.idle_lock = IdleLock(database, staff, self)
+        self.activation: object | None = None  # ui.app.ActivationServer, when started by the program
 
         self._build_menus()
         self.data_file_label = QLabel(f"数据文件：{database.path}")
@@ -162,6 +167,12 @@ class MainWindow(QMainWindow):
         staff_action = QAction(icons.icon("fa5s.users-cog"), "工作人员(&W)…", self)
         staff_action.triggered.connect(lambda: self.open_staff())
         settings_menu.addAction(staff_action)
+        log_action = QAction(icons.icon("fa5s.list-alt"), "操作记录(&L)…", self)
+        log_action.triggered.connect(lambda: self.open_audit_log())
+        settings_menu.addAction(log_action)
+        password_action = QAction(icons.icon("fa5s.key"), "修改我的密码(&K)…", self)
+        password_action.triggered.connect(lambda: self.change_password())
+        settings_menu.addAction(password_action)
         stars_action = QAction(icons.icon("fa5s.sliders-h"), "评星标准(&X)…", self)
         stars_action.triggered.connect(lambda: self._show_points_page(self.points.stars).edit_settings())
         settings_menu.addAction(stars_action)
@@ -210,6 +221,25 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.tickets)
         self.tickets.show_page(self.tickets.tickets)
         self.tickets.tickets.show_view(view)
+
+    def open_audit_log(self) -> QDialog | None:
+        """设置 → 操作记录, for an administrator (the service refuses anyone else)."""
+        from ui.audit_dialog import AuditLogDialog
+
+        with self._db.read() as session:
+            role = staff_service.get(session, self.staff_id).role
+        if role != ADMIN:
+            messages.warn(self, f"查看操作记录需要管理员账号，{self.staff_name}是{role}")
+            return None
+        dialog = AuditLogDialog(self._db, self.staff_id, self)
+        dialog.open()
+        return dialog
+
+    def change_password(self) -> PasswordDialog:
+        dialog = PasswordDialog(self._db, self.staff_id, (self.staff_id, self.staff_name), self)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage("密码已修改", 8000))
+        dialog.open()
+        return dialog
 
     def ticket_settings(self) -> TicketSettingsDialog:
         dialog = TicketSettingsDialog(self._db, self.staff_id, self)
@@ -314,6 +344,8 @@ class MainWindow(QMainWindow):
         self.replacement = MainWindow(database, acting, self._data_dir)
         self.replacement.show()
         self.replacement.keeper.start()
+        if self.idle_lock.timer.isActive():
+            self.replacement.idle_lock.start()
         self._closing_for_restore = True
         self.close()
         messages.info(self.replacement, restored.summary, "恢复完成")
@@ -343,6 +375,7 @@ class MainWindow(QMainWindow):
             self.resize(1200, 760)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.idle_lock.stop()
         if self.keeper.timer.isActive() and not self._closing_for_restore:
             self.keeper.stop()
             if self.keeper.changed():

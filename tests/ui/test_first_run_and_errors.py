@@ -110,14 +110,22 @@ def test_an_error_in_a_slot_reaches_the_handler_and_the_program_goes_on(
     assert "ZeroDivisionError" in shown_boxes[0][1]
 
 
-def test_one_running_copy_per_data_folder(shown_boxes, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_one_running_copy_per_data_folder(shown_boxes, data_dir: Path,  # type: ignore[no-untyped-def]
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from ui.app import acquire_lock
 
+    import getpass
+    import socket
+
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text)
+                        or QMessageBox.StandardButton.No)
     first = acquire_lock(data_dir)
     assert first is not None
     try:
         assert acquire_lock(data_dir) is None
-        assert "已经在运行" in shown_boxes[0][1]
+        assert "已经在运行" in asked[0] and f"电脑 {socket.gethostname()}，用户 {getpass.getuser()}" in asked[0]
+        assert "要切换到已经打开的窗口吗" in asked[0]  # the same computer: offered to bring it forward
     finally:
         first.unlock()
     again = acquire_lock(data_dir)
@@ -143,3 +151,19 @@ def test_a_lock_left_by_a_power_cut_does_not_block_the_start(data_dir: Path) -> 
     lock = acquire_lock(data_dir)
     assert lock is not None
     lock.unlock()
+
+
+def test_a_second_start_on_this_computer_brings_the_window_forward(qtbot, data_dir: Path,  # type: ignore[no-untyped-def]
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from ui.app import ActivationServer, bring_forward
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    server = ActivationServer(data_dir, window)
+    raised: list[bool] = []
+    monkeypatch.setattr(server, "raise_window", lambda: raised.append(True))
+    assert bring_forward(data_dir)
+    qtbot.waitUntil(lambda: bool(raised), timeout=3000)
+    assert not bring_forward(data_dir / "another")  # nobody listens for another folder
