@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Building, Household, Resident, Unit
+from db.models import Building, Household, Resident, Staff, Unit
 from station import audit, points
 from station.compound import address, household_label, normalize_number
 from station.errors import NotFound, ValidationError
@@ -42,6 +42,7 @@ from station.vocab import (
     PARTY_CATEGORIES,
     RELATIONS,
     ROLES,
+    CARE_ROLES,
     STAFF_ROLES,
 )
 
@@ -295,6 +296,8 @@ def apply(resident: Resident, data: CleanResident, with_search_keys: bool = True
 def add_resident(session: Session, staff_id: int, data: ResidentInput) -> int:
     """新增居民. Raises ValidationError (nothing saved) on wrong input."""
     require_role(session, staff_id, STAFF_ROLES, "登记居民")
+    if not sees_care(session, staff_id):
+        data = dataclasses.replace(data, care_tags=())
     clean_data = _validate(session, data, None)
     resident = Resident(moved_out_reason="")
     apply(resident, clean_data)
@@ -316,6 +319,8 @@ def update_resident(session: Session, staff_id: int, resident_id: int, data: Res
     """修改居民信息. Returns False when nothing changed (and writes nothing)."""
     require_role(session, staff_id, STAFF_ROLES, "修改居民")
     resident = _get(session, resident_id)
+    if not sees_care(session, staff_id):  # a role that does not see care tags keeps them as they are
+        data = dataclasses.replace(data, care_tags=[t for t in resident.care_tags.split(",") if t])
     clean_data = _validate(session, data, resident)
     before = snapshot(session, resident)
     raw_id_before = resident.id_number
@@ -396,11 +401,26 @@ class ResidentForm:
     note: str
     moved_out: bool
     address: str
+    care_hidden: bool = False  # the viewer's role does not see care tags
 
 
-def load_form(session: Session, resident_id: int) -> ResidentForm:
+def sees_care(session: Session, staff_id: int) -> bool:
+    """Whether the account may see residents' care tags (关怀标签)."""
+    account = session.get(Staff, staff_id)
+    return account is not None and account.active and account.role in CARE_ROLES
+
+
+def load_form(session: Session, resident_id: int, viewer_id: int | None = None) -> ResidentForm:
+    """The resident's full record for the edit dialog (the ID number masked).
+
+    With ``viewer_id`` (the window passes the signed-in account, in a write transaction) the viewing is
+    logged, and care tags are left out for a role that does not see them.
+    """
     resident = _get(session, resident_id)
     household = resident.household
+    hidden = viewer_id is not None and not sees_care(session, viewer_id)
+    if viewer_id is not None:
+        audit.record(session, viewer_id, "view", "resident", resident.id, f"查看居民完整信息：{resident.name}")
     return ResidentForm(
         id=resident.id,
         name=resident.name,
@@ -414,11 +434,12 @@ def load_form(session: Session, resident_id: int) -> ResidentForm:
         relation=resident.relation,
         party_category=resident.party_category or "",
         roles=tuple(r for r in resident.roles.split(",") if r),
-        care_tags=tuple(t for t in resident.care_tags.split(",") if t),
+        care_tags=() if hidden else tuple(t for t in resident.care_tags.split(",") if t),
         moved_in_on=f"{resident.moved_in_on:%Y-%m-%d}" if resident.moved_in_on else "",
         note=resident.note,
         moved_out=resident.moved_out_on is not None,
         address=household_label(household),
+        care_hidden=hidden,
     )
 
 
@@ -660,8 +681,9 @@ class ResidentRow:
     points: int  # approved points (积分)
 
 
-def rows(session: Session, ids: Sequence[int], today: dt.date | None = None) -> dict[int, ResidentRow]:
-    """The table rows for these ids (one query)."""
+def rows(session: Session, ids: Sequence[int], today: dt.date | None = None,
+         hide_care: bool = False) -> dict[int, ResidentRow]:
+    """The table rows for these ids (one query); ``hide_care`` leaves care tags out (see ``sees_care``)."""
     today = today or dt.date.today()
     stmt = (
         select(
@@ -683,7 +705,7 @@ def rows(session: Session, ids: Sequence[int], today: dt.date | None = None) -> 
             id=rid, name=name, gender=gender, age=age_on(birth, today), birth_date=birth,
             address=address(building, unit, room), relation=relation,
             phone_masked=mask_phone(phone), party_category=party or "",
-            roles=roles.replace(",", "、"), care_tags=care.replace(",", "、"),
+            roles=roles.replace(",", "、"), care_tags="" if hide_care else care.replace(",", "、"),
             moved_out_on=moved_out, household_id=household_id, points=balances.get(rid, 0),
         )
     return result

@@ -19,3 +19,6 @@ CARE_TAGS = ("独居老人", "特困老人", "困难户", "残疾人", "困境�
 # Staff account roles.
 STAFF_ROLES = ("录入员", "积分审核员", "管理员")
 CLERK, AUDITOR, ADMIN = STAFF_ROLES
+# Who sees residents' care tags (关怀标签: 独居老人, 困难户, 残疾人 …): the desk that visits them and the
+# administrators; the points audit group (owners' committee members among them) does not need them.
+CARE_ROLES = (CLERK, ADMIN)

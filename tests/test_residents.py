@@ -365,3 +365,39 @@ def test_spaces_inside_a_chinese_name_are_dropped(database: Database, staff_id: 
     with database.read() as session:
         assert residents.load_form(session, resident_id).name == "王小明"
         assert residents.find_ids(session, ResidentQuery(text="王小明")) == [resident_id]
+
+
+def test_care_tags_are_seen_only_by_the_roles_that_need_them_and_viewing_is_logged(database: Database,
+                                                                                  staff_id: int) -> None:
+    from sqlalchemy import select
+
+    from db.models import AuditEntry
+    from station import compound, staff
+    from station.compound import HouseholdInput
+    from station.vocab import AUDITOR, CLERK
+
+    with database.write() as session:
+        household = compound.add_household(session, staff_id, HouseholdInput("3", "2", "501"))
+        auditor = staff.add(session, staff_id, "赵审核", AUDITOR)
+        clerk = staff.add(session, staff_id, "王录入", CLERK)
+        lonely = residents.add_resident(session, clerk, ResidentInput("孙秀兰", household, "女", "1940-05-01",
+                                                                      relation="户主", care_tags=["独居老人"]))
+        tagged_by_auditor = residents.add_resident(session, auditor, ResidentInput(
+            "孙小明", household, "男", "1990-05-01", relation="子女", care_tags=["残疾人"]))
+    with database.write() as session:
+        assert residents.load_form(session, lonely, viewer_id=clerk).care_tags == ("独居老人",)
+        seen = residents.load_form(session, lonely, viewer_id=auditor)
+        assert seen.care_tags == () and seen.care_hidden
+        assert residents.rows(session, [lonely], hide_care=True)[lonely].care_tags == ""
+        assert residents.rows(session, [tagged_by_auditor])[tagged_by_auditor].care_tags == ""  # not set
+    with database.write() as session:  # an auditor's edit keeps the tags they cannot see
+        data = residents.load_form(session, lonely, viewer_id=auditor)
+        residents.update_resident(session, auditor, lonely, ResidentInput(
+            data.name, data.household_id, data.gender, data.birth_date, None, "13812345678",
+            relation=data.relation, care_tags=list(data.care_tags)))
+    with database.read() as session:
+        assert residents.rows(session, [lonely])[lonely].care_tags == "独居老人"
+        views = [(a.staff_id, a.summary) for a in session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "view", AuditEntry.entity_id == lonely))]
+    assert views == [(clerk, "查看居民完整信息：孙秀兰"), (auditor, "查看居民完整信息：孙秀兰"),
+                     (auditor, "查看居民完整信息：孙秀兰")]

@@ -89,7 +89,12 @@ class ResidentDialog(QDialog):
         self.form.add_field("phone", "电话：", self.phone)
         self.form.add_field("party_category", "党员类别：", self.party)
         self.form.add_field("roles", "职务：", layout=_row(self.roles.values()))
-        self.form.add_field("care_tags", "关怀标签：", layout=_row(self.care_tags.values()))
+        care_error = self.form.add_field("care_tags", "关怀标签：", layout=_row(self.care_tags.values()))
+        with database.read() as session:
+            self.care_hidden = not residents.sees_care(session, staff_id)
+        care_row = care_error.parentWidget()
+        if self.care_hidden and care_row is not None:  # the role does not see care tags; the service keeps them
+            self.form.setRowVisible(care_row, False)
         self.form.add_field("moved_in_on", "入住日期：", self.moved_in)
         self.form.add_field("note", "备注：", self.note)
 
@@ -119,8 +124,8 @@ class ResidentDialog(QDialog):
         self.name.setFocus()
 
     def _load(self, resident_id: int) -> None:
-        with self._db.read() as session:
-            form = residents.load_form(session, resident_id)
+        with self._db.write() as session:  # opening the full record is logged (who viewed whom)
+            form = residents.load_form(session, resident_id, viewer_id=self._staff_id)
         self.setWindowTitle(f"修改居民信息：{form.name}")
         self.name.setText(form.name)
         self.gender.setCurrentText(form.gender)

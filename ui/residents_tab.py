@@ -51,7 +51,9 @@ class ResidentsTab(QWidget):
         self._db = database
         self._staff_id = staff_id
         self.dialog: QDialog | None = None  # the dialog opened last (window-modal)
-        self.model = ResidentTableModel(database, self)
+        with database.read() as session:
+            self.sees_care = residents.sees_care(session, staff_id)
+        self.model = ResidentTableModel(database, self, hide_care=not self.sees_care)
         self.count = QLabel()
 
         self.tree = QTreeWidget()
@@ -72,7 +74,8 @@ class ResidentsTab(QWidget):
         self.group = QComboBox()
         self.group.setObjectName("group")
         for key, label in residents.GROUPS.items():
-            self.group.addItem(label, key)
+            if self.sees_care or not key.startswith("care"):  # no finding people by a tag one may not see
+                self.group.addItem(label, key)
         self.group.currentIndexChanged.connect(lambda _i: self.model.update_query(group=self.group.currentData()))
         self.show_moved_out = QCheckBox("显示已迁出")
         self.show_moved_out.toggled.connect(lambda on: self.model.update_query(include_moved_out=on))

@@ -95,9 +95,10 @@ class ResidentTableModel(_Table):
     BLOCK = 64  # rows read at a time: about two screens
     CACHE_LIMIT = 20_000
 
-    def __init__(self, database: Database, parent: Any = None) -> None:
+    def __init__(self, database: Database, parent: Any = None, hide_care: bool = False) -> None:
         super().__init__(self.HEADERS, parent)
         self._db = database
+        self._hide_care = hide_care  # the signed-in role does not see care tags
         self._query = ResidentQuery()
         self._ids: list[int] = []
         self._cache: dict[int, tuple[ResidentRow, tuple[str, ...]]] = {}
@@ -168,7 +169,7 @@ class ResidentTableModel(_Table):
         if cached is None:
             start = row - row % self.BLOCK
             with self._db.read() as session:
-                loaded = residents.rows(session, self._ids[start:start + self.BLOCK])
+                loaded = residents.rows(session, self._ids[start:start + self.BLOCK], hide_care=self._hide_care)
             self._cache.update((rid, (data, self._texts(data))) for rid, data in loaded.items())
             cached = self._cache.get(resident_id)
         return cached

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
-from station import volunteer
+from station import residents, volunteer
 from station.errors import ValidationError
 from station.volunteer import ActivityRow, AttendanceRow, hours_text
 from ui import messages
@@ -373,6 +373,13 @@ class CarePage(Page):
 
     def reload(self) -> None:
         with self._db.read() as session:
+            if not residents.sees_care(session, self._staff_id):
+                self._rows = []
+                self.model.set_rows([])
+                self.summary.setText("关爱走访名单只对录入员和管理员显示")
+                self.visit_button.setEnabled(False)
+                self.stale = False
+                return
             self._rows = volunteer.care_overview(session)
         self.model.set_rows([
             (r.name, r.address, r.tags, f"每{r.every_days}天", f"{r.last_visit:%Y-%m-%d}" if r.last_visit else "未走访过",

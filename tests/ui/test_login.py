@@ -115,3 +115,26 @@ def test_an_admin_reads_the_audit_log_filtered_and_a_clerk_may_not(qtbot, window
     log.close()
     with demo_database.read() as session, pytest.raises(ValidationError, match="需要管理员"):
         audit.entries(session, clerk)
+
+
+def test_an_auditor_does_not_see_care_tags_in_the_residents_tab_or_the_visits(qtbot, demo_database: Database,  # type: ignore[no-untyped-def]
+                                                                             staff_id: int, data_dir,
+                                                                             known: dict[str, int]) -> None:
+    from station.vocab import AUDITOR
+    from ui.main_window import MainWindow
+    from ui.table_models import ResidentTableModel
+
+    with demo_database.write() as session:
+        auditor = staff.add(session, staff_id, "赵审核", AUDITOR)
+    window = MainWindow(demo_database, (auditor, "赵审核"), data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    tab = window.residents
+    tab.search.setText("王秀英")  # 残疾人
+    assert tab.model.rowCount() == 1
+    assert tab.model.index(0, ResidentTableModel.COL_CARE).data() == ""
+    assert all(not str(tab.group.itemData(n)).startswith("care") for n in range(tab.group.count()))
+    window.tabs.setCurrentWidget(window.volunteer)
+    window.volunteer.show_page(window.volunteer.care)
+    assert window.volunteer.care.model.rowCount() == 0
+    assert window.volunteer.care.summary.text() == "关爱走访名单只对录入员和管理员显示"
