@@ -15,8 +15,9 @@ class BackupFailed(Exception):
 def backup_file(source: Path, target: Path, full_check: bool = True) -> Path:
     """Copy the SQLite file ``source`` to ``target`` (which must not exist) and check it.
 
-    ``full_check`` runs ``PRAGMA integrity_check`` on the copy (14 s for a 380 MB file here); otherwise
-    ``PRAGMA quick_check`` (1.4 s), which skips matching every index entry to its row.
+    ``full_check`` runs ``PRAGMA integrity_check`` and ``PRAGMA foreign_key_check`` on the copy (14 s
+    for a 380 MB file here); otherwise ``PRAGMA quick_check`` (1.4 s), which skips matching every index
+    entry to its row.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
@@ -29,6 +30,9 @@ def backup_file(source: Path, target: Path, full_check: bool = True) -> Path:
             # A backup is a plain file: keep it out of WAL mode so it is self-contained.
             dst.execute("PRAGMA journal_mode = DELETE")
             result = dst.execute("PRAGMA integrity_check" if full_check else "PRAGMA quick_check").fetchone()
+            if full_check and result is not None and result[0] == "ok" \
+                    and dst.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                result = ("foreign key check failed",)
     except sqlite3.Error as error:
         target.unlink(missing_ok=True)
         raise BackupFailed(str(error)) from error

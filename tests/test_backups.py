@@ -139,3 +139,15 @@ def test_copy_to_a_stick_that_is_not_there_is_refused(database: Database, staff_
     stick.mkdir()
     made = backups.copy_to(database.path, stick, NOW)
     assert made.kind == "手动" and backups.problems(made.path) == []
+
+
+def test_the_starts_full_check_also_finds_broken_links_between_records(database: Database, staff_id: int,
+                                                                       tmp_path: Path) -> None:
+    _resident(database, staff_id, "张三明")
+    database.close()
+    with sqlite3.connect(database.path) as conn:  # a resident of a household that is not there
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("UPDATE residents SET household_id = 9999")
+    assert backups.problems(database.path)
+    with pytest.raises(backups.DamagedData):
+        backups.make_backup(database.path, tmp_path / "copies", "start", full_check=True)
