@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
+from shiboken6 import Shiboken
 
 from db.engine import Database
 from station import settings, staff
@@ -143,6 +144,32 @@ class LockDialog(QDialog):
         return
 
 
+class LockCover(QLabel):
+    """An opaque sheet over a window while the screen is locked: nothing of what is open can be read.
+
+    The window and its dialogs stay open underneath (hiding a dialog would end it), so nothing is lost.
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__("屏幕已锁定", window)
+        self.setObjectName("lock_cover")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setAutoFillBackground(True)
+        self.setStyleSheet("background-color: #e8ecef; color: #555; font-size: 20px;")
+        self.setGeometry(window.rect())
+        window.installEventFilter(self)
+        self.show()
+        self.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        window = self.parentWidget()
+        if window is not None and watched is window and event.type() in (QEvent.Type.Resize,
+                                                                          QEvent.Type.ChildAdded):
+            self.setGeometry(window.rect())
+            self.raise_()
+        return False
+
+
 class IdleLock(QObject):
     """Locks the screen after the desk has been left alone (an application-wide event filter and a timer)."""
 
@@ -156,6 +183,7 @@ class IdleLock(QObject):
         with database.read() as session:
             self.minutes = int(settings.get(session, settings.LOCK_MINUTES))
         self.dialog: LockDialog | None = None
+        self.covers: list[LockCover] = []
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(self.minutes * 60 * 1000)
@@ -182,6 +210,11 @@ class IdleLock(QObject):
         if self.dialog is not None:
             return self.dialog
         self.dialog = LockDialog(self._db, self._account, self.minutes, self._window)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # the residents' data on the window and any open dialog is covered
+            self.covers = [LockCover(top) for top in app.topLevelWidgets()
+                           if top.isVisible() and top.isWindow() and top is not self.dialog
+                           and top.windowType() not in (Qt.WindowType.Popup, Qt.WindowType.ToolTip)]
         self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.dialog.finished.connect(self._unlocked)
         self.dialog.open()
@@ -189,6 +222,14 @@ class IdleLock(QObject):
 
     def _unlocked(self, _result: int) -> None:
         self.dialog = None
+        for cover in self.covers:
+            if Shiboken.isValid(cover):  # a window closed meanwhile took its cover with it
+                parent = cover.parentWidget()
+                if parent is not None:
+                    parent.removeEventFilter(cover)
+                cover.hide()
+                cover.deleteLater()
+        self.covers = []
         self.timer.start()
 
 

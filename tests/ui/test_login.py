@@ -69,6 +69,33 @@ def test_the_screen_locks_when_left_alone_and_the_work_in_progress_stays(  # typ
     window.idle_lock.stop()
 
 
+def test_the_locked_screen_hides_the_residents_data_of_the_window_and_its_open_dialogs(  # type: ignore[no-untyped-def]
+        qtbot, window, demo_database: Database, staff_id: int) -> None:
+    from ui.login import LockCover
+
+    with demo_database.write() as session:
+        staff.set_first_password(session, staff_id, "kaimen2026", "kaimen2026")
+    record = window.record_points()
+    window.idle_lock.start()
+    window.idle_lock.timer.timeout.emit()
+    lock = window.idle_lock.dialog
+    assert lock is not None
+    def covers(shown):  # type: ignore[no-untyped-def]
+        return [c for c in shown.findChildren(LockCover, options=Qt.FindChildOption.FindDirectChildrenOnly)
+                if c.isVisible()]
+
+    for shown in (window, record):  # a passer-by reads nothing of what was open
+        assert covers(shown) and covers(shown)[0].geometry() == shown.rect()
+    window.resize(window.width() - 50, window.height() - 30)
+    assert covers(window)[0].geometry() == window.rect()
+    assert not lock.findChildren(LockCover)
+    type_text(qtbot, lock.password, "kaimen2026")
+    qtbot.keyClick(lock.password, Qt.Key.Key_Return)
+    assert not covers(window) and not covers(record)
+    assert record.isVisible()
+    window.idle_lock.stop()
+
+
 def test_an_admin_resets_a_forgotten_password_in_the_staff_dialog(qtbot, window, demo_database: Database,  # type: ignore[no-untyped-def]
                                                                   staff_id: int) -> None:
     with demo_database.write() as session:
