@@ -228,8 +228,16 @@ def set_first_password(session: Session, account_id: int, password: str, confirm
     return StaffView(account.id, account.name, account.role, account.active)
 
 
-def set_password(session: Session, staff_id: int, account_id: int, password: str, confirm: str) -> None:
-    """修改密码 (one's own) or 重设密码 (an administrator for anyone); the wait after wrong tries is lifted."""
+def set_password(session: Session, staff_id: int, account_id: int, password: str, confirm: str,
+                 current: str | None = None) -> None:
+    """修改密码 (one's own) or 重设密码 (an administrator for anyone); the wait after wrong tries is lifted.
+
+    One's own password is changed only with the present one (``current``): someone at a desk left
+    open cannot take the account over.
+
+    Raises:
+        ValidationError: not allowed, the present password is wrong, or the new one is too weak.
+    """
     acting = session.get(Staff, staff_id)
     if acting is None or not acting.active:
         raise ValidationError("这个工作人员账号不存在或已停用")
@@ -238,6 +246,11 @@ def set_password(session: Session, staff_id: int, account_id: int, password: str
     account = session.get(Staff, account_id)
     if account is None:
         raise NotFound("找不到这个工作人员账号")
+    if staff_id == account_id and account.password_hash is not None:
+        if not current:
+            raise ValidationError({"current": "请输入现在的密码"})
+        if not _matches(account.password_hash, current):
+            raise ValidationError({"current": "现在的密码不对"})
     check_new_password(password, confirm)
     account.password_hash = hash_password(password)
     account.failed_logins, account.locked_until = 0, None

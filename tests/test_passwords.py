@@ -83,8 +83,11 @@ def test_an_admin_resets_a_password_and_a_clerk_cannot_reset_anothers(database: 
     assert _login(database, clerk, "xinmima88").account is not None
     with database.write() as session, pytest.raises(ValidationError, match="需要管理员"):
         staff.set_password(session, clerk, staff_id, "takeover1", "takeover1")
+    for current, message in (("", "请输入现在的密码"), ("xinmima89", "现在的密码不对")):  # a desk left open
+        with database.write() as session, pytest.raises(ValidationError, match=message):
+            staff.set_password(session, clerk, clerk, "ziji2026", "ziji2026", current)
     with database.write() as session:
-        staff.set_password(session, clerk, clerk, "ziji2026", "ziji2026")  # one's own
+        staff.set_password(session, clerk, clerk, "ziji2026", "ziji2026", "xinmima88")  # one's own
     assert _login(database, clerk, "ziji2026").account is not None
     with database.read() as session:
         assert session.execute(text("SELECT count(*) FROM staff WHERE password_hash LIKE '%ziji%'")).scalar() == 0

@@ -244,9 +244,14 @@ class PasswordDialog(QDialog):
         self._account = account
         own = staff_id == account[0]
         self.setWindowTitle("修改我的密码" if own else f"重设密码：{account[1]}")
+        self.current = _password_edit("current")
         self.password = _password_edit("password", "至少6位")
         self.confirm = _password_edit("confirm", "再输入一遍")
         self.form = FieldForm()
+        with database.read() as session:
+            self._asks_current = own and staff.has_password(session, staff_id)
+        if self._asks_current:  # one's own password is changed only with the present one
+            self.form.add_field("current", "现在的密码：", self.current)
         self.form.add_field("password", "新密码：", self.password)
         self.form.add_field("confirm", "确认新密码：", self.confirm)
         layout = QVBoxLayout(self)
@@ -261,7 +266,7 @@ class PasswordDialog(QDialog):
         try:
             with self._db.write() as session:
                 staff.set_password(session, self._staff_id, self._account[0], self.password.text(),
-                                   self.confirm.text())
+                                   self.confirm.text(), self.current.text() if self._asks_current else None)
         except ValidationError as error:
             self.form.show_errors(error.errors)
             return

@@ -165,3 +165,23 @@ def test_an_auditor_does_not_see_care_tags_in_the_residents_tab_or_the_visits(qt
     window.volunteer.show_page(window.volunteer.care)
     assert window.volunteer.care.model.rowCount() == 0
     assert window.volunteer.care.summary.text() == "关爱走访名单只对录入员和管理员显示"
+
+
+def test_changing_ones_own_password_asks_for_the_present_one(qtbot, window, demo_database: Database,  # type: ignore[no-untyped-def]
+                                                            staff_id: int) -> None:
+    with demo_database.write() as session:
+        staff.set_first_password(session, staff_id, "kaimen2026", "kaimen2026")
+    dialog = window.change_password()
+    assert dialog.current.isVisible()
+    type_text(qtbot, dialog.current, "kaimen2025")
+    type_text(qtbot, dialog.password, "xinmima88")
+    type_text(qtbot, dialog.confirm, "xinmima88")
+    ok(qtbot, dialog)
+    assert dialog.isVisible() and dialog.form.error_text("current") == "现在的密码不对"
+    dialog.current.clear()
+    type_text(qtbot, dialog.current, "kaimen2026")
+    qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    with demo_database.write() as session:
+        assert staff.login(session, staff_id, "xinmima88").account is not None
+
