@@ -8,6 +8,7 @@ numbers are settings). Copies made by hand, before an upgrade and before a resto
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import re
@@ -229,6 +230,7 @@ def restore(database: Path, backup: BackupInfo, folder: Path, now: dt.datetime |
     if check_file(backup.path, quick=False):
         raise BackupError("这个备份文件已损坏，不能用来恢复。请选择另一个备份。")
     saved: BackupInfo | None = None
+    damaged: Path | None = None
     if database.exists() and not check_file(database):
         saved = make_backup(database, folder, "before-restore", now)
     elif database.exists():
@@ -242,5 +244,10 @@ def restore(database: Path, backup: BackupInfo, folder: Path, now: dt.datetime |
     try:
         restore_file(backup.path, database)
     except Exception as error:
+        if damaged is not None:  # no half-written or empty file in its place: the next start would find no data
+            with contextlib.suppress(OSError):
+                for suffix in ("-wal", "-shm", "-journal"):
+                    Path(f"{database}{suffix}").unlink(missing_ok=True)
+                damaged.replace(database)
         raise BackupError(problem_text(error, "恢复")) from error
     return Restored(backup, saved, counts(database))

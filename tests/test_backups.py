@@ -151,3 +151,24 @@ def test_the_starts_full_check_also_finds_broken_links_between_records(database:
     assert backups.problems(database.path)
     with pytest.raises(backups.DamagedData):
         backups.make_backup(database.path, tmp_path / "copies", "start", full_check=True)
+
+
+def test_a_restore_over_a_damaged_file_that_fails_puts_the_damaged_file_back(
+        monkeypatch: pytest.MonkeyPatch, database: Database, staff_id: int, data_dir: Path) -> None:
+    _resident(database, staff_id, "张三明")
+    good = backups.make_backup(database.path, data_dir / "backups", "auto", NOW)
+    database.close()
+    data = bytearray(database.path.read_bytes())
+    for offset in range(4096 + 100, len(data), 4096):
+        data[offset:offset + 200] = b"\xff" * 200
+    database.path.write_bytes(bytes(data))
+
+    def stick_pulled_out(backup: Path, target: Path) -> None:
+        sqlite3.connect(target).close()  # the empty file SQLite makes before it fails
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr("station.backups.restore_file", stick_pulled_out)
+    with pytest.raises(BackupError, match="恢复失败"):
+        backups.restore(database.path, good, data_dir / "backups", NOW)
+    assert database.path.read_bytes() == bytes(data)  # the damaged file as it was, not an empty one
+    assert not list(data_dir.glob("*-damaged-*.sqlite3"))
