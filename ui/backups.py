@@ -182,7 +182,8 @@ class RestoreDialog(QDialog):
             messages.warn(self, "请先选择一个备份")
             return
         info = self.found[rows[0]]
-        if messages.confirm(self, f"用 {info.made_at:%Y-%m-%d %H:%M} 的备份替换现在的数据？\n"
-                                  "这之后录入的内容会回到恢复前备份里，不会丢失。"):
+        if messages.confirm(self, f"用 {info.made_at:%Y-%m-%d %H:%M} 的备份替换现在的数据吗？\n"
+                                  "这个时间以后录入的内容，恢复后在工作台里看不到了；"
+                                  "现在的数据会先另存为“恢复前”备份，需要时可以恢复回来，不会丢失。"):
             self.chosen = info
             self.accept()

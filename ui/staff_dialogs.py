@@ -22,7 +22,7 @@ from station import staff
 from station.errors import ValidationError
 from station.staff import StaffView
 from station.vocab import STAFF_ROLES
-from ui import icons
+from ui import icons, messages
 from ui.forms import FieldForm, hint_label
 from ui.table_models import SimpleTableModel
 
@@ -135,11 +135,19 @@ class StaffDialog(QDialog):
         self.dialog.open()
         return self.dialog
 
-    def edit(self) -> AccountDialog | None:
+    def _chosen(self) -> StaffView | None:
+        """The account chosen in the list; without one the worker is told, not left wondering."""
         rows = self.table.selectionModel().selectedRows()
         if not rows:
+            messages.warn(self, "请先在列表里点选一位工作人员")
             return None
-        self.dialog = AccountDialog(self._db, self._staff_id, self._accounts[rows[0].row()], self)
+        return self._accounts[rows[0].row()]
+
+    def edit(self) -> AccountDialog | None:
+        account = self._chosen()
+        if account is None:
+            return None
+        self.dialog = AccountDialog(self._db, self._staff_id, account, self)
         self.dialog.accepted.connect(self._changed)
         self.dialog.open()
         return self.dialog
@@ -148,10 +156,12 @@ class StaffDialog(QDialog):
         """重设密码 for the chosen account (the service lets only an administrator reset someone else's)."""
         from ui.login import PasswordDialog
 
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        account = self._chosen()
+        if account is None:
             return None
-        account = self._accounts[rows[0].row()]
         self.dialog = PasswordDialog(self._db, self._staff_id, (account.id, account.name), self)
+        own = account.id == self._staff_id
+        self.dialog.accepted.connect(lambda: messages.info(
+            self, "密码已修改" if own else f"{account.name}的密码已重设，请当面告诉本人。", "重设密码"))
         self.dialog.open()
         return self.dialog

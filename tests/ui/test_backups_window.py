@@ -144,3 +144,17 @@ def test_a_file_that_cannot_be_opened_is_restored_from_the_newest_good_backup(  
         assert list(data_dir.glob("station-damaged-*.sqlite3"))  # the damaged file is kept aside
     finally:
         database.close()
+
+
+def test_the_restore_question_says_plainly_what_happens_to_later_work(  # type: ignore[no-untyped-def]
+        qtbot, window, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr("ui.messages.confirm", lambda _parent, text, *_a: asked.append(text) or False)
+    window.keeper.backup_now("auto")
+    from ui.backups import RestoreDialog
+
+    dialog = RestoreDialog(backups_dir(data_dir), window)
+    qtbot.addWidget(dialog)
+    dialog.choose()
+    assert dialog.chosen is None and len(asked) == 1
+    assert "以后录入的内容，恢复后在工作台里看不到了" in asked[0] and "另存为“恢复前”备份" in asked[0]

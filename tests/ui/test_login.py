@@ -97,11 +97,16 @@ def test_the_locked_screen_hides_the_residents_data_of_the_window_and_its_open_d
 
 
 def test_an_admin_resets_a_forgotten_password_in_the_staff_dialog(qtbot, window, demo_database: Database,  # type: ignore[no-untyped-def]
-                                                                  staff_id: int) -> None:
+                                                                  staff_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    said: list[str] = []
+    monkeypatch.setattr("ui.messages.info", lambda _parent, text, *_a: said.append(text))
+    monkeypatch.setattr("ui.messages.warn", lambda _parent, text, *_a: said.append(text))
     with demo_database.write() as session:
         clerk = staff.add(session, staff_id, "王录入", CLERK)
         staff.set_first_password(session, clerk, "kaimen2026", "kaimen2026")
     accounts = window.open_staff()
+    assert accounts.reset_password() is None and said == ["请先在列表里点选一位工作人员"]  # told, not ignored
+    said.clear()
     row = next(n for n, a in enumerate(accounts._accounts) if a.id == clerk)
     accounts.table.selectRow(row)
     reset = accounts.reset_password()
@@ -109,7 +114,7 @@ def test_an_admin_resets_a_forgotten_password_in_the_staff_dialog(qtbot, window,
     type_text(qtbot, reset.password, "xinmima88")
     type_text(qtbot, reset.confirm, "xinmima88")
     ok(qtbot, reset)
-    assert not reset.isVisible()
+    assert not reset.isVisible() and said == ["王录入的密码已重设，请当面告诉本人。"]
     with demo_database.write() as session:
         assert staff.login(session, clerk, "xinmima88").account is not None
     accounts.close()
