@@ -161,6 +161,38 @@ class LogQuery:
     text: str = ""
 
 
+# How the fields kept in the log are named to the administrator (修改前 / 修改后).
+FIELD_LABELS = {
+    "name": "名称", "gender": "性别", "birth_date": "出生日期", "id_number": "身份证号", "phone": "电话",
+    "household": "住户", "household_id": "住户编号", "relation": "与户主关系", "party_category": "党员类别",
+    "roles": "职务", "care_tags": "关怀标签", "moved_in_on": "入住日期", "note": "备注", "moved_out_on": "迁出日期",
+    "moved_out_reason": "迁出原因", "address": "住址", "liaison": "联户党员", "number": "编号", "role": "角色",
+    "active": "在用", "community": "社区", "street": "街道", "staff": "工作人员", "leader_id": "队长编号",
+    "copies": "份数", "starts_at": "开始时间", "ends_at": "结束时间", "kind": "类别", "organiser": "组织者",
+    "place": "地点", "planned_headcount": "计划人数", "points_cap": "积分上限", "team_id": "服务队编号",
+    "title": "标题", "visited_id": "走访对象编号", "deed_date": "日期", "item": "项目", "points": "积分",
+    "reason": "原因", "resident_id": "居民编号", "reversal_id": "冲正记录编号", "contact": "联系人",
+    "services": "服务内容", "category": "类别", "low_stock": "库存预警", "merchant_id": "商户编号",
+    "monthly_quota": "每月限兑", "price": "所需积分", "unit": "单位", "donor": "捐赠人", "quantity": "数量",
+    "source": "来源", "items": "物品", "month": "月份", "households": "户数", "period": "评定期",
+    "minutes": "记录", "building_id": "楼栋编号", "deadline": "期限", "level": "层级", "on_date": "日期",
+    "raised_by": "提出人", "resolution": "决议", "responsible": "负责人", "result": "结果", "state": "状态",
+    "to_whom": "转给", "unit_id": "单元编号", "held_at": "召开时间", "host": "主持人", "quorum": "应到人数",
+    "vote_rule": "表决规则", "due_on": "期限", "reporter_id": "反映人编号", "checked_by": "排查人",
+    "checked_on": "排查日期", "file": "文件", "created": "新增", "updated": "更新", "monthly_cap": "每月上限",
+}
+
+
+def _value(item: Any) -> str:
+    if item is True:
+        return "是"
+    if item is False:
+        return "否"
+    if isinstance(item, list):
+        return "、".join(str(part) for part in item) or "（空）"
+    return _text(item)
+
+
 def _shown(value: str | None) -> str:
     if not value:
         return ""
@@ -169,7 +201,7 @@ def _shown(value: str | None) -> str:
     except ValueError:
         return value
     if isinstance(data, dict):
-        return "；".join(f"{key}：{_text(item)}" for key, item in data.items())
+        return "；".join(f"{FIELD_LABELS.get(key, key)}：{_value(item)}" for key, item in data.items())
     return str(data)
 
 

@@ -91,3 +91,13 @@ def test_an_admin_resets_a_password_and_a_clerk_cannot_reset_anothers(database: 
     assert _login(database, clerk, "ziji2026").account is not None
     with database.read() as session:
         assert session.execute(text("SELECT count(*) FROM staff WHERE password_hash LIKE '%ziji%'")).scalar() == 0
+
+
+def test_the_audit_log_names_the_fields_in_chinese(database: Database, staff_id: int, clerk: int) -> None:
+    from station import audit
+
+    with database.write() as session:
+        staff.update(session, staff_id, clerk, "王录入", CLERK, False)
+    with database.read() as session:
+        row = audit.entries(session, staff_id, audit.LogQuery(entity="staff", action="update"))[0]
+    assert row.before == "名称：王录入；角色：录入员；在用：是" and row.after.endswith("在用：否")
