@@ -45,7 +45,9 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """An engine on the SQLite file at ``path`` (created if missing)."""
-    engine = create_engine(f"sqlite+pysqlite:///{path}", future=True)
+    # hide_parameters: an error's text (which may reach the log) never carries the values of a statement
+    # (a password hash, a resident's phone or ID number).
+    engine = create_engine(f"sqlite+pysqlite:///{path}", future=True, hide_parameters=True)
     _configure_sqlite(engine, busy_timeout_ms)
     return engine
 

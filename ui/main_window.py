@@ -10,12 +10,14 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from db.engine import Database
+from db.models import Staff as StaffAccount
 from station import APP_TITLE, __version__, backups, onboarding, tickets
 from station import staff as staff_service
 from station.paths import backups_dir
 from station.vocab import ADMIN
 from ui import icons, messages
 from ui.backups import BackupKeeper, RestoreDialog
+from ui.home_tab import HomeTab
 from ui.login import IdleLock, PasswordDialog
 from ui.points_dialogs import RecordDialog
 from ui.meetings_tab import MeetingsTab
@@ -48,6 +50,9 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.home = HomeTab(database, self.staff_id, self)
+        self.tabs.addTab(self.home, icons.icon("fa5s.home"), "首页")
+        self.home.open_list.connect(self.open_list)
         self.residents = ResidentsTab(database, self.staff_id, self)
         self.residents.status.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.tabs.addTab(self.residents, icons.icon("fa5s.address-book"), "居民")
@@ -68,6 +73,12 @@ class MainWindow(QMainWindow):
         self.volunteer.changed.connect(self.points.records_changed)
         self.shop.changed.connect(self.points.records_changed)
         self.points.changed.connect(self.shop.refresh)
+        # The home tab counts what every tab changes.
+        for tab in (self.points, self.volunteer, self.shop, self.meetings, self.tickets):
+            tab.changed.connect(self.home.refresh)
+        self.residents.points_changed.connect(self.home.refresh)
+        self.tabs.currentChanged.connect(lambda _i: self.home.refresh() if self.tabs.currentWidget()
+                                         is self.home else None)
         # Matters and meetings show residents' names and rooms: read again whenever the tab is opened.
         self.tabs.currentChanged.connect(lambda _i: self.meetings.refresh() if self.tabs.currentWidget()
                                          is self.meetings else None)
@@ -97,7 +108,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.staff_label)
         self.update_ticket_counts()
         self._restore_geometry()
-        self.residents.search.setFocus()  # the first thing a worker does is look someone up
+        self.tabs.setCurrentWidget(self.home)  # the day starts with what needs doing
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
@@ -179,6 +190,9 @@ class MainWindow(QMainWindow):
         volunteer_action = QAction(icons.icon("fa5s.clock"), "志愿时长换算与走访间隔(&V)…", self)
         volunteer_action.triggered.connect(lambda: self.volunteer_settings())
         settings_menu.addAction(volunteer_action)
+        size_action = QAction(icons.icon("fa5s.text-height"), "文字大小(&Z)…", self)
+        size_action.triggered.connect(lambda: self.text_size())
+        settings_menu.addAction(size_action)
         ticket_action = QAction(icons.icon("fa5s.hourglass-half"), "工单时限与回访(&T)…", self)
         ticket_action.triggered.connect(lambda: self.ticket_settings())
         settings_menu.addAction(ticket_action)
@@ -208,6 +222,35 @@ class MainWindow(QMainWindow):
     def volunteer_settings(self) -> VolunteerSettingsDialog:
         dialog = VolunteerSettingsDialog(self._db, self.staff_id, self)
         dialog.accepted.connect(self.volunteer.records_changed)
+        dialog.open()
+        return dialog
+
+    def open_list(self, target: str) -> None:
+        """A count on the home tab opens its list, already filtered."""
+        if target == "points_review":
+            self._show_points_page(self.points.review)
+        elif target in ("tickets_overdue", "tickets_follow_up"):
+            self.show_tickets("overdue" if target == "tickets_overdue" else "follow_up")
+        elif target in ("care_visits", "activities"):
+            self.tabs.setCurrentWidget(self.volunteer)
+            self.volunteer.show_page(self.volunteer.care if target == "care_visits" else self.volunteer.activities)
+        elif target == "low_stock":
+            self.tabs.setCurrentWidget(self.shop)
+            self.shop.show_page(self.shop.shelf)
+        elif target == "meetings":
+            self.tabs.setCurrentWidget(self.meetings)
+            self.meetings.show_page(self.meetings.meetings)
+        elif target == "matters_waiting":
+            self.tabs.setCurrentWidget(self.meetings)
+            self.meetings.show_page(self.meetings.matters)
+            page = self.meetings.matters
+            page.state.setCurrentIndex(max(0, page.state.findData("待议")))
+
+    def text_size(self) -> QDialog:
+        """设置 → 文字大小: the whole interface larger for older eyes, remembered on this computer."""
+        from ui.text_size import TextSizeDialog
+
+        dialog = TextSizeDialog(self)
         dialog.open()
         return dialog
 
@@ -332,15 +375,27 @@ class MainWindow(QMainWindow):
             restored = backups.restore(self._db.path, chosen, folder)
         except backups.BackupError as error:
             messages.warn(self, error.message, "恢复")
+            self.keeper.start()  # the data is as it was: keep backing it up
             return None
         from db.migrate import open_database
 
         database = open_database(self._db.path, folder)  # an older backup is upgraded as at start
-        with database.read() as session:
-            acting = onboarding.acting_staff(session)
-        if acting is None:
-            messages.warn(self, "恢复的备份里没有工作人员账号，请重新启动工作台。")
-            return None
+        with database.read() as session:  # the same person goes on, if the restored data knows them
+            known = session.get(StaffAccount, self.staff_id)
+            same = (known is not None and known.active and known.password_hash is not None
+                    and known.name == self.staff_name)
+        acting: tuple[int, str] | None = (self.staff_id, self.staff_name) if same else None
+        if acting is None:  # the restored data has other accounts: whoever goes on signs in again
+            from ui.login import LoginDialog
+
+            login = LoginDialog(database, parent=self)
+            if login.exec() != QDialog.DialogCode.Accepted or login.staff is None:
+                messages.warn(self, f"{restored.summary}\n没有登录，工作台将关闭；重新打开后请登录。", "恢复完成")
+                database.close()
+                self._closing_for_restore = True
+                self.close()
+                return None
+            acting = login.staff
         self.replacement = MainWindow(database, acting, self._data_dir)
         self.replacement.show()
         self.replacement.keeper.start()

@@ -56,6 +56,10 @@ def test_restore_in_the_window_brings_the_backup_back_and_says_so(  # type: igno
     said: list[str] = []
     monkeypatch.setattr("ui.messages.info", lambda _parent, text, *_a: said.append(text))
     monkeypatch.setattr("ui.messages.confirm", lambda *_a: True)
+    from station import staff
+
+    with demo_database.write() as session:  # the account signed in is in the backup, with its password
+        staff.set_first_password(session, staff_id, "kaimen2026", "kaimen2026")
     window.keeper.backup_now("auto")
     _add(demo_database, staff_id, known["household"], "欧阳小明")
     assert _names(demo_database) == {"欧阳小明"}
@@ -158,3 +162,27 @@ def test_the_restore_question_says_plainly_what_happens_to_later_work(  # type: 
     dialog.choose()
     assert dialog.chosen is None and len(asked) == 1
     assert "以后录入的内容，恢复后在工作台里看不到了" in asked[0] and "另存为“恢复前”备份" in asked[0]
+
+
+def test_a_restore_whose_data_does_not_know_the_signed_in_account_asks_who_goes_on(  # type: ignore[no-untyped-def]
+        qtbot, window, data_dir: Path, demo_database: Database, staff_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The backup was made before this account had a password: nobody becomes an administrator unasked."""
+    from PySide6.QtWidgets import QDialog
+
+    from station import staff
+    from ui.login import LoginDialog
+
+    made = window.keeper.backup_now("auto")  # no password yet in this copy
+    with demo_database.write() as session:
+        staff.set_first_password(session, staff_id, "kaimen2026", "kaimen2026")
+    asked: list[object] = []
+
+    def sign_in(dialog: LoginDialog) -> int:
+        asked.append(dialog)
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(LoginDialog, "exec", sign_in)
+    monkeypatch.setattr("ui.messages.warn", lambda _p, text, *_a: asked.append(text))
+    assert window.restore_from_backup(made) is None
+    assert isinstance(asked[0], LoginDialog) and "没有登录，工作台将关闭" in str(asked[1])
+    assert not window.isVisible()
