@@ -757,6 +757,8 @@ class TicketEvent(Base):
     """One step of a ticket's history: who moved it from which state to which, when, and why."""
 
     __tablename__ = "ticket_events"
+    # The month's settled tickets (figures, the home tab) are read by the time of the step.
+    __table_args__ = (Index("ix_ticket_events_at", "at", "to_state", "ticket_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)

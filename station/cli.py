@@ -169,7 +169,8 @@ def report(data_dir: Path, name: str | None, period: str | None, file: Path | No
         return 1
     finally:
         database.close()
-    print(f"已生成 {written.path}（{written.pages}页）", file=out)
+    pages = f"（{written.pages}页）" if written.path.suffix.lower() == ".pdf" else ""
+    print(f"已生成 {written.path}{pages}", file=out)
     return 0
 
 

@@ -104,7 +104,7 @@ def generate_tickets(session: Session, staff_id: int, today: dt.date, now: dt.da
             else:
                 step(first, functools.partial(tickets.hand_over, session, staff_id, ticket_id, HAND_TO[category],
                                               "请按时限办理并回复服务站", at=first))
-            done = later(accepted, limit * rng.choice((0.3, 0.5, 0.7, 0.9, 0.95, 1.3, 1.8)))
+            done = later(accepted, limit * rng.choice((0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.3)))
             done = max(done, later(first, 1))
             step(done, functools.partial(tickets.finish, session, staff_id, ticket_id, result, at=done))
         visit = later(done, 24 * rng.randint(2, follow_days + 2))

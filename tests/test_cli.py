@@ -124,6 +124,7 @@ def test_report_list(capsys: pytest.CaptureFixture[str]) -> None:
         "tickets-monthly\t民生事项办理公示（按月：2026-11）",
         "tickets-figures\t民生事项月度统计（按月：2026-11）",
         "ticket-record\t工单记录（不分期间，每条记录一张），用 --record 指定工单编号",
+        "station-summary\t月度工作报表（按月：2026-11）",
     ]
 
 

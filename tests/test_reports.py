@@ -225,7 +225,7 @@ def test_registry(database: Database, staff_id: int, out_dir: Path) -> None:
     assert set(reports.REPORTS) == {"points-monthly", "star-families", "volunteer-certificate", "redemption-slip",
                                     "stock-ledger", "donor-thanks", "merchant-statement", "meeting-results",
                                     "meeting-minutes", "meeting-sign-in", "tickets-monthly", "tickets-figures",
-                                    "ticket-record"}
+                                    "ticket-record", "station-summary"}
     monthly = reports.REPORTS["points-monthly"]
     assert (monthly.title, monthly.period_kind, monthly.public) == ("月度积分公示", "month", True)
     assert reports.REPORTS["star-families"].period_kind == "half-year"

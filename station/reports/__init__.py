@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from station import points
 from station.errors import ValidationError
-from station.reports import meeting_prints, points_notices, shop_prints, ticket_prints, volunteer_certificate
+from station.reports import meeting_prints, points_notices, shop_prints, summary, ticket_prints, volunteer_certificate
 from station.reports.pdf import WrittenPdf
 from station.tickets import ticket_number
 
@@ -121,6 +121,14 @@ def _ticket_record(session: Session, period: str, out: Path, today: dt.date,
     return ticket_prints.ticket_record(session, record_id, out, today)
 
 
+def _summary(session: Session, period: str, out: Path, today: dt.date, building_ids: Sequence[int] | None,
+             resident_id: int | None, record_id: int | None) -> WrittenPdf:
+    if out.suffix.lower() == ".xlsx":  # the community's spreadsheet, one row per figure
+        written = summary.summary_xlsx(session, period, out, today)
+        return WrittenPdf(written, 0, 0.0)
+    return summary.summary_pdf(session, period, out, today)
+
+
 REPORTS: dict[str, ReportSpec] = {
     spec.name: spec for spec in (
         ReportSpec("points-monthly", "月度积分公示", "month", True),
@@ -137,6 +145,7 @@ REPORTS: dict[str, ReportSpec] = {
         ReportSpec("tickets-monthly", ticket_prints.NOTICE_TITLE, "month", True),
         ReportSpec("tickets-figures", ticket_prints.FIGURES_TITLE, "month", False),
         ReportSpec("ticket-record", ticket_prints.RECORD_TITLE, "none", False, record="ticket"),
+        ReportSpec("station-summary", summary.TITLE, "month", False),
     )
 }
 
@@ -154,6 +163,7 @@ _BUILDERS: dict[str, Builder] = {
     "tickets-monthly": _tickets_notice,
     "tickets-figures": _ticket_figures,
     "ticket-record": _ticket_record,
+    "station-summary": _summary,
 }
 
 PERIOD_FORMATS = {"month": "按月：2026-11", "half-year": "按半年：2026-H1",
