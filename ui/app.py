@@ -37,6 +37,9 @@ def make_application(argv: list[str] | None = None, install_hook: bool = True) -
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
     load_qt_translations(app)
+    from ui.text_size import apply_scale, saved_scale
+
+    apply_scale(app, saved_scale())  # 文字大小, as chosen on this computer
     if install_hook:
         from ui.messages import install_excepthook
 

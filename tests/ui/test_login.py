@@ -189,4 +189,3 @@ def test_changing_ones_own_password_asks_for_the_present_one(qtbot, window, demo
     assert not dialog.isVisible()
     with demo_database.write() as session:
         assert staff.login(session, staff_id, "xinmima88").account is not None
-

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import func, select
@@ -15,6 +17,15 @@ from ui.residents_tab import ResidentsTab
 from ui.table_models import ResidentTableModel
 
 from tests.ui.conftest import type_text
+
+
+@pytest.fixture(autouse=True)
+def _on_the_residents_tab(request) -> None:  # type: ignore[no-untyped-def]
+    """The window opens on 首页; these tests work in the 居民 tab."""
+    if "window" in request.fixturenames:
+        window = request.getfixturevalue("window")
+        window.tabs.setCurrentWidget(window.residents)
+        window.residents.search.setFocus()
 
 
 def shown(tab: ResidentsTab, column: int = ResidentTableModel.COL_NAME) -> list[str]:
@@ -281,7 +292,7 @@ def test_household_view_keeps_unsaved_edits_and_asks_before_closing(qtbot, windo
 
 def test_keyboard_from_search_to_results(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     tab = window.residents
-    assert tab.search.hasFocus()  # where a worker starts
+    assert tab.search.hasFocus()  # where a worker starts in the 居民 tab
     tab.search.setFocus()
     type_text(qtbot, tab.search, "zsm")
     qtbot.keyClick(tab.search, Qt.Key.Key_Down)
