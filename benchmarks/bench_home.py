@@ -67,9 +67,14 @@ def main() -> None:
         started = time.perf_counter()
         tab = HomeTab(database, acting[0])
         tab.resize(1280, 800)
-        tab.show()  # counts and the month's figures, drawn
+        tab.show()
+        while tab.counts is None:  # the counts and the month's figures, read once the tab has painted
+            app.processEvents()
+        app.processEvents()  # … and drawn
         shown.append(time.perf_counter() - started)
-        app.processEvents()  # then the twelve months' charts
+        while tab.charts[0].series is None:  # then the twelve months' charts
+            app.processEvents()
+        app.processEvents()
         charted.append(time.perf_counter() - started)
         tab.close()
         tab.deleteLater()

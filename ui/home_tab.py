@@ -136,7 +136,11 @@ class HomeTab(QWidget):
 
     def showEvent(self, event: object) -> None:  # noqa: N802
         super().showEvent(event)  # type: ignore[arg-type]
-        if self.stale:
+        if self.stale:  # once the window has painted: the program's start is not held up by the counts
+            QTimer.singleShot(0, self._reload_if_stale)
+
+    def _reload_if_stale(self) -> None:
+        if self.stale and self.isVisible():
             self.reload()
 
     def refresh(self) -> None:
@@ -164,7 +168,7 @@ class HomeTab(QWidget):
         self.figures.set_rows([(f.label + ("" if f.unit in ("%",) else f"（{f.unit}）"), f.shown, f.shown_year_ago)
                                for f in figures])
         self.stale = False
-        QTimer.singleShot(0, self._load_charts)  # the counts first; the charts a moment later
+        QTimer.singleShot(30, self._load_charts)  # the counts are drawn first; the charts a moment later
 
     def _load_charts(self) -> None:
         with self._db.read() as session:
