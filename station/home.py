@@ -115,10 +115,7 @@ def _ticket_figures(session: Session, start: dt.datetime, end: dt.datetime) -> t
     (from the history: the last settling of each ticket in the month), without its per-category detail."""
     opened = session.scalar(select(func.count()).select_from(Ticket).where(
         Ticket.accepted_at >= start, Ticket.accepted_at < end)) or 0
-    settled = (select(TicketEvent.ticket_id, func.max(TicketEvent.id).label("event_id"))
-               .where(TicketEvent.at >= start, TicketEvent.at < end,
-                      TicketEvent.to_state.in_((tickets.SETTLED_ON_SPOT, tickets.DONE)))
-               .group_by(TicketEvent.ticket_id).subquery())
+    settled = tickets.settled_in(start, end)
     closed, on_time = session.execute(
         select(func.count(), func.count().filter(func.date(TicketEvent.at) <= Ticket.due_on))
         .select_from(settled).join(TicketEvent, TicketEvent.id == settled.c.event_id)

@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -474,6 +474,16 @@ def rate_text(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
+def settled_in(start: dt.datetime, end: dt.datetime) -> Subquery:
+    """(ticket_id, event_id) of each ticket's last settling (现场办结 or 办结) in [start, end).
+
+    History only grows, so the highest event id is the latest.
+    """
+    return (select(TicketEvent.ticket_id, func.max(TicketEvent.id).label("event_id"))
+            .where(TicketEvent.to_state.in_((SETTLED_ON_SPOT, DONE)), TicketEvent.at >= start, TicketEvent.at < end)
+            .group_by(TicketEvent.ticket_id).subquery())
+
+
 def month_figures(session: Session, month: str) -> list[CategoryFigures]:
     """The month's tickets by category (and a total last): accepted, closed and on time, still open, satisfaction.
 
@@ -488,11 +498,7 @@ def month_figures(session: Session, month: str) -> list[CategoryFigures]:
     in_month = and_(Ticket.accepted_at >= first, Ticket.accepted_at < following)
     accepted: dict[str, int] = {category: int(n) for category, n in session.execute(
         select(Ticket.category, func.count()).where(in_month).group_by(Ticket.category))}
-    # the last settling of each ticket in the month (history only grows: the highest id is the latest)
-    settled = (select(TicketEvent.ticket_id, func.max(TicketEvent.id).label("event_id"))
-               .where(TicketEvent.to_state.in_((SETTLED_ON_SPOT, DONE)), TicketEvent.at >= first,
-                      TicketEvent.at < following)
-               .group_by(TicketEvent.ticket_id).subquery())
+    settled = settled_in(first, following)
     closed = {category: (int(c or 0), int(t or 0)) for category, c, t in session.execute(
         select(Ticket.category, func.count(), func.count().filter(func.date(TicketEvent.at) <= Ticket.due_on))
         .select_from(settled).join(TicketEvent, TicketEvent.id == settled.c.event_id)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -14,6 +16,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from sqlalchemy.orm import Session
 
 from db.engine import Database
 from station import meetings
@@ -185,19 +189,11 @@ class MattersPage(Page):
             self.select_matter(matter_id)
 
     def _step(self, title: str, prompt: str, fields: list[tuple[str, str, QWidget]],
-              action: object, ok_text: str = "") -> StepDialog | None:
+              action: Callable[[Session, Any], object], ok_text: str = "") -> StepDialog | None:
         row = self.selected()
         if row is None:
             return None
-
-        def run() -> None:
-            with self._db.write() as session:
-                action(session, row)  # type: ignore[operator]
-
-        dialog = StepDialog(title, prompt, fields, run, ok_text, self)
-        dialog.accepted.connect(lambda: self._done(row.id))
-        self._open(dialog)
-        return dialog
+        return self._step_dialog(row, title, prompt, fields, action, lambda: self._done(row.id), ok_text)
 
     def change_level(self) -> StepDialog | None:
         row = self.selected()

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from station.errors import ValidationError
 from ui import icons, messages
-from ui.forms import hint_label
+from ui.forms import StepDialog, hint_label
 from ui.table_models import SimpleTableModel
 
 Row = TypeVar("Row")
@@ -99,6 +99,20 @@ class Page(QWidget):
         self.dialog = dialog
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.open()
+        return dialog
+
+    def _step_dialog(self, row: Row, title: str, prompt: str, fields: list[tuple[str, str, QWidget]],
+              action: Callable[[Session, Row], object], after: Callable[[], None], ok_text: str = "") -> StepDialog:
+        """A step on the chosen record (办结, 转办, 上报提级 …): a few fields, the service call in one write
+        transaction when confirmed (a refusal shows beside the fields), then ``after``."""
+
+        def run() -> None:
+            with self._db.write() as session:
+                action(session, row)
+
+        dialog = StepDialog(title, prompt, fields, run, ok_text, self)
+        dialog.accepted.connect(after)
+        self._open(dialog)
         return dialog
 
     def _run(self, action: Callable[[Session], object]) -> bool:

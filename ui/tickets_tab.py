@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -15,6 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from sqlalchemy.orm import Session
 
 from db.engine import Database
 from station import compound, points, tickets
@@ -269,20 +273,13 @@ class TicketsPage(Page):
             return True
         return False
 
-    def _step(self, title: str, prompt: str, fields: list[tuple[str, str, QWidget]], action: object,
-              doing: str, ok_text: str = "") -> StepDialog | None:
+    def _step(self, title: str, prompt: str, fields: list[tuple[str, str, QWidget]],
+              action: Callable[[Session, Any], object], doing: str, ok_text: str = "") -> StepDialog | None:
         row = self.selected()
         if row is None:
             return None
-
-        def run() -> None:
-            with self._db.write() as session:
-                action(session, row)  # type: ignore[operator]
-
-        dialog = StepDialog(title, prompt, fields, run, ok_text, self)
-        dialog.accepted.connect(lambda: self._saved(row.id, doing))
-        self._open(dialog)
-        return dialog
+        return self._step_dialog(row, title, prompt, fields, action, lambda: self._saved(row.id, doing),
+                             ok_text)
 
     def settle_on_spot(self) -> StepDialog | None:
         row = self.selected()
