@@ -81,3 +81,34 @@ def restore_file(backup: Path, target: Path) -> None:
     ) as dst:
         src.backup(dst)
         dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+_AUDIT_COLUMNS = "a.id, a.at, COALESCE(s.name, ''), a.action, a.entity, a.entity_id, a.summary, a.before, a.after"
+
+
+def audit_rows_not_in(path: Path, other: Path) -> list[tuple[object, ...]]:
+    """The audit rows of the file at ``path`` that the file ``other`` lacks, oldest first.
+
+    A restore puts ``other`` (a backup) in place of ``path``: these are the rows of the work it undoes.
+    Rows already kept as undone by an earlier restore (``audit_archive``) come along when ``other``
+    lacks them too. Each row: (id, at, staff name, action, entity, entity id, summary, before, after).
+    """
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        conn.execute("ATTACH DATABASE ? AS other", (f"file:{other}?mode=ro",))
+        tables = {(schema, row[0]) for schema in ("main", "other")
+                  for row in conn.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'")}
+        if ("main", "audit_log") not in tables:
+            return []
+        missing = "" if ("other", "audit_log") not in tables else (
+            " WHERE NOT EXISTS (SELECT 1 FROM other.audit_log o WHERE o.id = a.id AND o.at = a.at "
+            "AND o.summary = a.summary)")
+        rows = conn.execute(f"SELECT {_AUDIT_COLUMNS} FROM main.audit_log a "
+                            f"LEFT JOIN main.staff s ON s.id = a.staff_id{missing} ORDER BY a.id").fetchall()
+        if ("main", "audit_archive") in tables:
+            kept = "" if ("other", "audit_archive") not in tables else (
+                " WHERE NOT EXISTS (SELECT 1 FROM other.audit_archive o WHERE o.original_id = a.original_id "
+                "AND o.at = a.at AND o.summary = a.summary)")
+            rows = conn.execute("SELECT a.original_id, a.at, a.staff_name, a.action, a.entity, a.entity_id, "
+                                f"a.summary, a.before, a.after FROM main.audit_archive a{kept} ORDER BY a.id"
+                                ).fetchall() + rows
+        return rows

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -64,6 +65,8 @@ class Staff(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)  # wrong passwords slow the next try
+    # A one-time password given by an administrator (a new account, a reset): changed at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Building(Base):
@@ -189,6 +192,29 @@ class AuditEntry(Base):
     after: Mapped[str | None] = mapped_column(Text)  # JSON
 
     staff: Mapped[Staff | None] = relationship()
+
+
+class ArchivedAuditEntry(Base):
+    """An 操作记录 row of a period a restore undid (恢复前), carried into the restored file.
+
+    A restore puts an older copy in place of the data; the audit rows written since that copy would go
+    with it. They are kept here instead, under the restore's own audit row, so that nobody can erase
+    their own trail by restoring. The staff member is kept by name: the older copy may not know them.
+    """
+
+    __tablename__ = "audit_archive"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    restore_id: Mapped[int] = mapped_column(ForeignKey("audit_log.id"), index=True)
+    original_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    staff_name: Mapped[str] = mapped_column(String(50), default="")
+    action: Mapped[str] = mapped_column(String(30))
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    before: Mapped[str | None] = mapped_column(Text)  # JSON
+    after: Mapped[str | None] = mapped_column(Text)  # JSON
 
 
 class Setting(Base):
@@ -778,7 +804,7 @@ NO_DELETE_TABLES = ("buildings", "units", "households", "residents", "staff", "p
                     "matters", "meetings", "agenda_items", "meeting_attendees", "inspection_rounds",
                     "inspection_checks", "tickets")
 # Tables whose rows are never changed or deleted: ledgers and decisions.
-APPEND_ONLY_TABLES = ("audit_log", "point_entries", "point_reviews", "point_months",
+APPEND_ONLY_TABLES = ("audit_log", "audit_archive", "point_entries", "point_reviews", "point_months",
                       "star_periods", "star_ratings", "stock_moves", "redemptions", "redemption_lines",
                       "redemption_cancellations", "vouchers", "voucher_handovers",
                       "matter_events", "decisions", "ballots", "ticket_events")

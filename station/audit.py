@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEntry, Staff
+from db.models import ArchivedAuditEntry, AuditEntry, Staff
+from station.access import AUDIT_LOG, require_role
 
 ACTION_LABELS = {
     "create": "新增",
@@ -36,6 +37,12 @@ ACTION_LABELS = {
     "start": "开始处理",
     "take_back": "收回处理",
     "view": "查看",
+    "confirm": "输入密码确认",
+    "logout": "退出登录",
+    "restore": "从备份恢复",
+    "backup_copy": "备份到",
+    "export": "导出",
+    "print": "打印",
 }
 
 
@@ -133,12 +140,14 @@ ENTITY_LABELS = {
     "star_period": "星级评定", "activity": "志愿活动", "attendance": "签到", "volunteer_team": "服务队",
     "merchant": "联盟商户", "shop_item": "货架物品", "stock_move": "库存", "redemption": "兑换", "voucher": "奖券",
     "matter": "议题", "meeting": "议事会议", "agenda_item": "会议记录", "ticket": "工单", "inspection": "排查",
-    "inspection_check": "排查登记", "roster": "花名册",
+    "inspection_check": "排查登记", "roster": "花名册", "backup": "备份", "document": "打印与导出",
 }
 
 
 @dataclass(frozen=True)
 class LogRow:
+    """One row of 操作记录; ``undone`` marks a row of a period a restore undid (恢复前)."""
+
     id: int
     at: dt.datetime
     staff: str
@@ -148,6 +157,7 @@ class LogRow:
     summary: str
     before: str
     after: str
+    undone: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,6 +190,8 @@ FIELD_LABELS = {
     "to_whom": "转给", "unit_id": "单元编号", "held_at": "召开时间", "host": "主持人", "quorum": "应到人数",
     "vote_rule": "表决规则", "due_on": "期限", "reporter_id": "反映人编号", "checked_by": "排查人",
     "checked_on": "排查日期", "file": "文件", "created": "新增", "updated": "更新", "monthly_cap": "每月上限",
+    "undone": "撤销的操作记录（条）", "rows": "行数", "columns": "列", "folder": "文件夹", "people": "人数",
+    "full_id_numbers": "完整身份证号", "os_user": "电脑用户",
 }
 
 
@@ -205,40 +217,90 @@ def _shown(value: str | None) -> str:
     return str(data)
 
 
+def _conditions(table: type[AuditEntry] | type[ArchivedAuditEntry], query: LogQuery) -> list[Any]:
+    """The query's filters on the log or on its archive (both have the same columns)."""
+    conditions: list[Any] = []
+    if query.entity:
+        conditions.append(table.entity == query.entity)
+    if query.entity_id is not None:
+        conditions.append(table.entity_id == query.entity_id)
+    if query.action:
+        conditions.append(table.action == query.action)
+    if query.first is not None:
+        conditions.append(table.at >= dt.datetime.combine(query.first, dt.time()))
+    if query.last is not None:
+        conditions.append(table.at < dt.datetime.combine(query.last + dt.timedelta(days=1), dt.time()))
+    if query.text.strip():
+        conditions.append(table.summary.like(f"%{query.text.strip()}%"))
+    return conditions
+
+
 def entries(session: Session, acting_id: int, query: LogQuery = LogQuery(), limit: int = 2000) -> list[LogRow]:
     """The audit log, newest first, filtered by who, what kind of record (and which), action, dates and a word.
 
-    Only an administrator may read it (it shows what everyone did, before and after).
+    The rows of a period a restore undid come with them, marked ``undone`` (恢复前). Only an
+    administrator may read the log (it shows what everyone did, before and after).
 
     Raises:
         ValidationError: the acting account is not an active administrator.
     """
-    from station.staff import require_role
-    from station.vocab import ADMIN
-
-    require_role(session, acting_id, (ADMIN,), "查看操作记录")
+    require_role(session, acting_id, AUDIT_LOG, "查看操作记录")
     stmt = (select(AuditEntry, Staff.name).outerjoin(Staff, Staff.id == AuditEntry.staff_id)
             .order_by(AuditEntry.id.desc()).limit(limit))
+    archived = select(ArchivedAuditEntry).order_by(ArchivedAuditEntry.at.desc(),
+                                                  ArchivedAuditEntry.id.desc()).limit(limit)
     if query.staff_id is not None:
         stmt = stmt.where(AuditEntry.staff_id == query.staff_id)
-    if query.entity:
-        stmt = stmt.where(AuditEntry.entity == query.entity)
-    if query.entity_id is not None:
-        stmt = stmt.where(AuditEntry.entity_id == query.entity_id)
-    if query.action:
-        stmt = stmt.where(AuditEntry.action == query.action)
-    if query.first is not None:
-        stmt = stmt.where(AuditEntry.at >= dt.datetime.combine(query.first, dt.time()))
-    if query.last is not None:
-        stmt = stmt.where(AuditEntry.at < dt.datetime.combine(query.last + dt.timedelta(days=1), dt.time()))
-    if query.text.strip():
-        stmt = stmt.where(AuditEntry.summary.like(f"%{query.text.strip()}%"))
-    return [LogRow(entry.id, entry.at, name or "系统", ACTION_LABELS.get(entry.action, entry.action),
+        name = session.scalar(select(Staff.name).where(Staff.id == query.staff_id))
+        archived = archived.where(ArchivedAuditEntry.staff_name == (name or ""))
+    stmt = stmt.where(*_conditions(AuditEntry, query))
+    archived = archived.where(*_conditions(ArchivedAuditEntry, query))
+    rows = [LogRow(entry.id, entry.at, name or "系统", ACTION_LABELS.get(entry.action, entry.action),
                    ENTITY_LABELS.get(entry.entity, entry.entity), entry.entity_id, entry.summary,
                    _shown(entry.before), _shown(entry.after))
             for entry, name in session.execute(stmt)]
+    rows += [LogRow(-entry.id, entry.at, entry.staff_name or "系统", ACTION_LABELS.get(entry.action, entry.action),
+                    ENTITY_LABELS.get(entry.entity, entry.entity), entry.entity_id, entry.summary,
+                    _shown(entry.before), _shown(entry.after), undone=True)
+             for entry in session.scalars(archived)]
+    rows.sort(key=lambda row: (row.at, row.undone is False, abs(row.id)), reverse=True)
+    return rows[:limit]
+
+
+@dataclass(frozen=True)
+class UndoneEntry:
+    """An audit row of the file a restore replaces, kept in the restored file (恢复前)."""
+
+    original_id: int
+    at: dt.datetime
+    staff_name: str
+    action: str
+    entity: str
+    entity_id: int | None
+    summary: str
+    before: str | None
+    after: str | None
+
+
+def record_restore(session: Session, staff_id: int | None, summary: str,
+                   undone: list[UndoneEntry]) -> AuditEntry:
+    """The restore's own row in the restored file, and under it every row of the period it undid.
+
+    ``staff_id`` is the administrator who restored, when the restored file knows them (else None, and
+    ``summary`` names them).
+    """
+    entry = record(session, staff_id, "restore", "backup", None, summary, after={"undone": len(undone)})
+    session.flush()
+    session.add_all(ArchivedAuditEntry(restore_id=entry.id, original_id=row.original_id, at=row.at,
+                                       staff_name=row.staff_name, action=row.action, entity=row.entity,
+                                       entity_id=row.entity_id, summary=row.summary, before=row.before,
+                                       after=row.after)
+                    for row in undone)
+    return entry
 
 
 def actions_used(session: Session) -> list[str]:
     """The actions the log holds (for the viewer's filter)."""
-    return sorted(str(action) for action in session.scalars(select(AuditEntry.action).distinct()))
+    kept = set(session.scalars(select(AuditEntry.action).distinct()))
+    kept |= set(session.scalars(select(ArchivedAuditEntry.action).distinct()))
+    return sorted(str(action) for action in kept)

@@ -17,7 +17,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.backup import BackupFailed, backup_file, check_file, record_counts, restore_file, timestamped_name
+from db.backup import (
+    BackupFailed,
+    audit_rows_not_in,
+    backup_file,
+    check_file,
+    record_counts,
+    restore_file,
+    timestamped_name,
+)
+from station.audit import UndoneEntry
 
 AUTOMATIC = ("start", "auto", "exit")
 LABELS = {"start": "启动时", "auto": "自动", "exit": "退出时", "manual": "手动", "before-restore": "恢复前",
@@ -251,3 +260,28 @@ def restore(database: Path, backup: BackupInfo, folder: Path, now: dt.datetime |
                 damaged.replace(database)
         raise BackupError(problem_text(error, "恢复")) from error
     return Restored(backup, saved, counts(database))
+
+
+def undone_by_restore(database: Path, backup: Path) -> list[UndoneEntry]:
+    """The 操作记录 rows a restore of ``backup`` over ``database`` would undo (none when it cannot be read)."""
+    try:
+        rows = audit_rows_not_in(database, backup)
+    except sqlite3.Error:
+        return []  # a damaged file: what it held cannot be read
+    return [UndoneEntry(int(str(original)), _when(at), str(name or ""), str(action), str(entity),
+                        None if entity_id is None else int(str(entity_id)), str(summary or ""),
+                        None if before is None else str(before), None if after is None else str(after))
+            for original, at, name, action, entity, entity_id, summary, before, after in rows]
+
+
+def _when(value: object) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def restore_summary(restored: Restored, by: str, undone: int) -> str:
+    """The restore's own 操作记录 line: who, which backup, how many rows of work it undid."""
+    kept = f"，恢复前的数据另存为“{restored.saved_as.path.name}”" if restored.saved_as else "（恢复前的数据文件已损坏）"
+    return (f"从备份恢复（{by}）：{restored.backup.path.name}（{restored.backup.made_at:%Y-%m-%d %H:%M}的备份）；"
+            f"撤销了此后的{undone}条操作记录，保留在操作记录里，标为“恢复前”{kept}")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from db.models import Building, Household, Resident, Unit
 from station import audit
 from station.errors import NotFound, ValidationError
-from station.staff import require_role
+from station.access import require_role
 from station.validation import clean, clean_text, mask_phone
 from station.vocab import HEAD, STAFF_ROLES
 

@@ -283,7 +283,7 @@ def load_demo(session: Session, size: DemoSize = DemoSize(), today: dt.date | No
     touches points.
     """
     from station.demo_meetings import generate_meetings
-    from station.demo_points import close_and_rate, generate_points
+    from station.demo_points import DEMO_PASSWORD, close_and_rate, generate_points
     from station.demo_shop import generate_shop, hand_out_vouchers
     from station.demo_tickets import generate_tickets
     from station.demo_volunteer import generate_corrections, generate_volunteering
@@ -291,7 +291,7 @@ def load_demo(session: Session, size: DemoSize = DemoSize(), today: dt.date | No
     today = today or dt.date.today()
     acting = onboarding.acting_staff(session)
     if acting is None:
-        staff_id = onboarding.set_up(session, DEMO_STATION, DEMO_STAFF)
+        staff_id = onboarding.set_up(session, DEMO_STATION, DEMO_STAFF, DEMO_PASSWORD)
     else:
         staff_id = acting[0]
     made = generate(session, staff_id, size, today=today)

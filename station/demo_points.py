@@ -20,6 +20,8 @@ from station.vocab import AUDITOR, CLERK, HEAD
 
 DEMO_CLERK = "王秀兰"
 DEMO_AUDITORS = ("李建国", "赵敏")
+DEMO_PASSWORD = "xingfuli"
+"""Every demo account's password (幸福里 in pinyin), named in the README: the demo is made up."""
 REJECT_REASONS = ("无活动签到记录", "同一事项重复登记", "不属于积分细则范围")
 HOURS_REJECT_REASONS = ("签到名单与活动照片不符", "当天已按“参加每周五大扫除”记分，不重复记")
 REVERSE_REASONS = ("记错了人，应记在同户家属名下", "活动当天未到场，核实后冲正")
@@ -28,8 +30,9 @@ REVERSE_REASONS = ("记错了人，应记在同户家属名下", "活动当天�
 def demo_accounts(session: Session, admin_id: int) -> tuple[list[int], list[int]]:
     """(recorders, auditors): the admin and a desk clerk record; two auditors review."""
     names = {account.name: account.id for account in staff.accounts(session)}
-    clerk = names.get(DEMO_CLERK) or staff.add(session, admin_id, DEMO_CLERK, CLERK)
-    auditors = [names.get(name) or staff.add(session, admin_id, name, AUDITOR) for name in DEMO_AUDITORS]
+    clerk = names.get(DEMO_CLERK) or staff.add(session, admin_id, DEMO_CLERK, CLERK, DEMO_PASSWORD, one_time=False)
+    auditors = [names.get(name) or staff.add(session, admin_id, name, AUDITOR, DEMO_PASSWORD, one_time=False)
+                for name in DEMO_AUDITORS]
     return [admin_id, clerk], auditors
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from db.models import StationInfo, Staff
 from station import audit, points
+from station import staff as staff_service
 from station.errors import ValidationError
 from station.validation import clean, clean_text
 from station.vocab import ADMIN
@@ -30,9 +31,13 @@ def details(session: Session) -> StationDetails | None:
     return None if info is None else StationDetails(info.name, info.community, info.street)
 
 
-def set_up(session: Session, station: StationDetails, staff_name: str) -> int:
-    """Save the station's details, create the first staff account (管理员) and load the default
-    points catalogue (默认积分细则), which the station then adapts.
+def set_up(session: Session, station: StationDetails, staff_name: str, password: str | None = None,
+           confirm: str | None = None) -> int:
+    """Save the station's details, create the first staff account (管理员) with its own password and load
+    the default points catalogue (默认积分细则), which the station then adapts.
+
+    Without ``password`` the account has none (the demo and tests set theirs afterwards); nobody can
+    sign in to it then until it gets one.
 
     Returns the new staff account's id.
     """
@@ -47,12 +52,18 @@ def set_up(session: Session, station: StationDetails, staff_name: str) -> int:
         errors["staff"] = "请填写您的姓名"
     elif len(staff) > 20:
         errors["staff"] = "姓名不超过20个字"
+    if password is not None and not errors:
+        try:
+            staff_service.check_new_password(password, password if confirm is None else confirm)
+        except ValidationError as error:
+            errors.update(error.errors)
     if errors:
         raise ValidationError(errors)
     if is_set_up(session):
         raise ValidationError("本服务站已经设置过了")
     info = StationInfo(id=1, name=name, community=clean_text(station.community), street=clean_text(station.street))
-    account = Staff(name=staff, role=ADMIN, active=True)
+    account = Staff(name=staff, role=ADMIN, active=True,
+                    password_hash=None if password is None else staff_service.hash_password(password))
     session.add_all([info, account])
     session.flush()
     audit.record(
@@ -64,9 +75,9 @@ def set_up(session: Session, station: StationDetails, staff_name: str) -> int:
 
 
 def acting_staff(session: Session) -> tuple[int, str] | None:
-    """The account changes are recorded under: the first active administrator.
+    """The first active administrator: who set the station up (the demo and the benchmarks write as them).
 
-    (Sign-in with several accounts comes with the accounts and roles work.)
+    Never the account a staff action is recorded under: that is the signed-in one.
     """
     row = session.execute(
         select(Staff.id, Staff.name).where(Staff.active.is_(True)).order_by(Staff.role != ADMIN, Staff.id)

@@ -37,8 +37,8 @@ from db.models import (
     StarRating,
     Unit,
 )
-from station import audit, settings
-from station.staff import require_role
+from station import access, audit, settings
+from station.access import require_role
 from station.compound import address, room_code
 from station.errors import NotFound, ValidationError
 from station.validation import clean, clean_text, parse_date
@@ -252,7 +252,7 @@ SCOPES = {"person": "个人", "household": "全户"}
 
 def add_item(session: Session, staff_id: int, data: ItemInput) -> int:
     """Add an item to the catalogue (新增积分项目). Only an administrator changes the catalogue."""
-    require_role(session, staff_id, (ADMIN,), "修改积分细则")
+    require_role(session, staff_id, access.CATALOGUE, "修改积分细则")
     category, name, points, cap, note = _check_item(session, data, None)
     item = PointItem(category=category, name=name, points=points, monthly_cap=cap, note=note,
                      sort_key=_sort_key_for(session, category, points), active=True,
@@ -269,7 +269,7 @@ def update_item(session: Session, staff_id: int, item_id: int, data: ItemInput) 
     item = session.get(PointItem, item_id)
     if item is None:
         raise NotFound("找不到这个积分项目")
-    require_role(session, staff_id, (ADMIN,), "修改积分细则")
+    require_role(session, staff_id, access.CATALOGUE, "修改积分细则")
     category, name, points, cap, note = _check_item(session, data, item_id)
     before = _item_snapshot(item)
     if category != item.category:
@@ -286,7 +286,7 @@ def update_item(session: Session, staff_id: int, item_id: int, data: ItemInput) 
 
 def set_item_active(session: Session, staff_id: int, item_id: int, active: bool) -> None:
     """Retire (停用) or bring back (启用) an item; its entries stay."""
-    require_role(session, staff_id, (ADMIN,), "修改积分细则")
+    require_role(session, staff_id, access.CATALOGUE, "修改积分细则")
     item = session.get(PointItem, item_id)
     if item is None:
         raise NotFound("找不到这个积分项目")
@@ -501,7 +501,7 @@ def review(session: Session, staff_id: int, entry_ids: Iterable[int], approve: b
 
     Only an active 积分审核员 may; never for an entry they recorded themselves.
     """
-    reviewer = require_role(session, staff_id, (AUDITOR,), "审核积分")
+    reviewer = require_role(session, staff_id, access.APPROVE_POINTS, "审核积分")
     ids = sorted(set(entry_ids))
     if not ids:
         raise ValidationError("请先选择要审核的记录")
@@ -884,7 +884,7 @@ def months(session: Session, today: dt.date | None = None, count: int = 12) -> l
 def close_month(session: Session, staff_id: int, month: str, today: dt.date | None = None) -> None:
     """Close a reviewed month (月度评审结账): it takes no new entries from now on."""
     today = today or dt.date.today()
-    account = require_role(session, staff_id, (AUDITOR, ADMIN), "月度结账")
+    account = require_role(session, staff_id, access.CLOSE_MONTH, "月度结账")
     month = parse_month(month)
     first, last = month_bounds(month)
     if last >= today:
@@ -1021,7 +1021,7 @@ def rate_half_year(session: Session, staff_id: int, period: str, today: dt.date 
     rests on reviewed points; once stored it does not change.
     """
     today = today or dt.date.today()
-    account = require_role(session, staff_id, (AUDITOR, ADMIN), "评定星级家庭")
+    account = require_role(session, staff_id, access.RATE_STARS, "评定星级家庭")
     period = parse_half_year(period)
     first, last = half_year_bounds(session, period)
     if last >= today:

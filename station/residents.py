@@ -21,7 +21,7 @@ from station import audit, points
 from station.compound import address, household_label, normalize_number
 from station.errors import NotFound, ValidationError
 from station.pinyin import search_keys
-from station.staff import require_role
+from station.access import require_role
 from station.validation import (
     age_on,
     birth_date_from_id,

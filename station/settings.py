@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Setting, StarPeriod
-from station import audit
+from station import access, audit
 from station.errors import ValidationError
-from station.staff import require_role
+from station.access import require_role
 from station.vocab import ADMIN
 
 
@@ -183,7 +183,7 @@ def get(session: Session, key: str) -> Any:
 
 def put(session: Session, staff_id: int, key: str, value: Any) -> bool:
     """Check and store a setting. Returns False when the value did not change."""
-    require_role(session, staff_id, (ADMIN,), "修改设置")
+    require_role(session, staff_id, access.SETTINGS, "修改设置")
     spec = SPECS[key]
     value = spec.check(value)
     if key == HALF_YEAR_START and value != get(session, key) and session.scalar(select(StarPeriod.period).limit(1)) is not None:

@@ -32,9 +32,9 @@ from db.models import (
     Voucher,
     VoucherHandover,
 )
-from station import audit, points
+from station import access, audit, points
 from station.errors import NotFound, ValidationError
-from station.staff import require_role
+from station.access import require_role
 from station.validation import clean, clean_text, normalize_phone
 from station.vocab import ADMIN, AUDITOR, STAFF_ROLES
 
@@ -68,7 +68,7 @@ def merchants(session: Session, active_only: bool = False) -> list[MerchantView]
 def save_merchant(session: Session, staff_id: int, name: str, contact: str = "", phone: str = "",
                   services: str = "", note: str = "", merchant_id: int | None = None, active: bool = True) -> int:
     """Add a merchant to the alliance, or change one."""
-    require_role(session, staff_id, (ADMIN, AUDITOR), "修改商家联盟")
+    require_role(session, staff_id, access.SHELF, "修改商家联盟")
     errors: dict[str, str] = {}
     name = clean(name)
     if not name:
@@ -163,7 +163,7 @@ def _check_item(session: Session, data: ItemInput, item_id: int | None) -> dict[
 
 def save_item(session: Session, staff_id: int, data: ItemInput, item_id: int | None = None) -> int:
     """Put an item on the shelf, or change one (a new price counts from the next redemption)."""
-    require_role(session, staff_id, (ADMIN, AUDITOR), "修改积分超市货架")
+    require_role(session, staff_id, access.SHELF, "修改积分超市货架")
     values = _check_item(session, data, item_id)
     if item_id is None:
         item = ShopItem(active=True, **values)
@@ -186,7 +186,7 @@ def save_item(session: Session, staff_id: int, data: ItemInput, item_id: int | N
 
 def set_item_active(session: Session, staff_id: int, item_id: int, active: bool) -> None:
     """Take an item off the shelf (下架) or put it back; its history stays."""
-    require_role(session, staff_id, (ADMIN, AUDITOR), "修改积分超市货架")
+    require_role(session, staff_id, access.SHELF, "修改积分超市货架")
     item = session.get(ShopItem, item_id)
     if item is None:
         raise NotFound("找不到这个物品")
@@ -521,7 +521,7 @@ def redeem(session: Session, staff_id: int, lines: Sequence[BasketLine], residen
 def cancel_redemption(session: Session, staff_id: int, redemption_id: int, reason: str,
                       today: dt.date | None = None) -> None:
     """Cancel a redemption (撤销兑换) — by an auditor: the points and the goods come back by new rows."""
-    auditor = require_role(session, staff_id, (AUDITOR,), "撤销兑换")
+    auditor = require_role(session, staff_id, access.CANCEL_REDEMPTION, "撤销兑换")
     today = today or dt.date.today()
     redemption = session.get(Redemption, redemption_id)
     if redemption is None:
@@ -582,7 +582,7 @@ def redemptions(session: Session, limit: int = 500) -> list[RedemptionRow]:
 
 def issue_vouchers(session: Session, staff_id: int, period: str) -> int:
     """Issue the vouchers of a rated half-year, once per household. Returns how many were new."""
-    require_role(session, staff_id, (ADMIN, AUDITOR), "发放星级家庭奖券")
+    require_role(session, staff_id, access.ISSUE_VOUCHERS, "发放星级家庭奖券")
     period = points.parse_half_year(period)
     ratings = session.execute(select(StarRating.household_id, StarRating.stars, StarRating.voucher)
                               .where(StarRating.period == period)).all()

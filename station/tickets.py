@@ -37,7 +37,7 @@ from db.models import (
 )
 from station import audit, settings
 from station.errors import NotFound, ValidationError
-from station.staff import require_role
+from station.access import require_role
 from station.validation import clean, clean_text, parse_date
 from station.vocab import STAFF_ROLES
 

@@ -33,8 +33,8 @@ from db.models import (
 from station import audit, points, settings
 from station.compound import address
 from station.errors import NotFound, ValidationError
-from station.staff import require_role
-from station.validation import clean, clean_text, parse_date
+from station.access import require_role
+from station.validation import clean, clean_text, mask_name, parse_date
 from station.vocab import PARTY_CATEGORIES, STAFF_ROLES
 
 # Kinds of activity, in the articles' words; a station may type its own.
@@ -912,16 +912,35 @@ class Certificate:
 
 
 def certificate(session: Session, resident_id: int, first: dt.date, last: dt.date) -> Certificate:
+    """The resident's service from ``first`` to ``last`` as the certificate prints it.
+
+    The certificate leaves the station: a care visit (关爱走访) is printed as 关爱走访 with its date and
+    hours, never with its title (「走访孙秋婷」) that names the person visited, and any other resident's
+    name typed into an activity's title is masked (张*明).
+    """
     resident = session.get(Resident, resident_id)
     if resident is None:
         raise NotFound("找不到这位居民")
     if last < first:
         raise ValidationError("结束日期不能早于开始日期")
-    lines = tuple(ServiceLine(starts.date(), title, kind, int(minutes)) for starts, title, kind, minutes in session.execute(
-        select(Activity.starts_at, Activity.title, Activity.kind, Attendance.minutes)
+    rows = session.execute(
+        select(Activity.starts_at, Activity.title, Activity.kind, Activity.visited_id, Attendance.minutes)
         .join(Activity, Activity.id == Attendance.activity_id)
         .where(Attendance.resident_id == resident_id, Attendance.minutes > 0, *_counted(first, last))
-        .order_by(Activity.starts_at)))
+        .order_by(Activity.starts_at)).all()
+    others = sorted({name for name in session.scalars(select(Resident.name).distinct())
+                     if len(name) >= 2 and name not in resident.name}, key=len, reverse=True) if rows else []
+
+    def shown(title: str, kind: str, visited_id: int | None) -> str:
+        if visited_id is not None or kind == CARE_VISIT:
+            return CARE_VISIT
+        for name in others:
+            if name in title:
+                title = title.replace(name, mask_name(name))
+        return title
+
+    lines = tuple(ServiceLine(starts.date(), shown(title, kind, visited_id), kind, int(minutes))
+                  for starts, title, kind, visited_id, minutes in rows)
     team_names = tuple(session.scalars(
         select(VolunteerTeam.name).join(TeamMember, TeamMember.team_id == VolunteerTeam.id)
         .where(TeamMember.resident_id == resident_id, TeamMember.left_on.is_(None))))
