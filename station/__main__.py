@@ -40,8 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     roster = commands.add_parser(
         "import-roster",
         help="不打开窗口，导入居民花名册（Excel/WPS）。Import a residents' roster without the window.",
-        description="导入居民花名册：每行打印行号、状态和原因，最后一行是汇总。"
-        "Import a residents' roster: one line per row (row number, status, reason), then a summary.",
+        description="导入居民花名册：每行打印行号、状态和原因，最后一行是汇总。写入数据要用 --user 指定"
+        "工作人员账号并输入它的密码；账号、密码或权限不对时退出码为2，什么也不写入。"
+        "Import a residents' roster: one line per row (row number, status, reason), then a summary. "
+        "Writing needs a staff account (--user) and its password; a wrong account, password or role "
+        "exits with code 2 and writes nothing.",
     )
     roster.add_argument("file", type=Path, metavar="FILE", help="花名册文件 (.xlsx/.xls/.et)。The roster file.")
     roster.add_argument("--sheet", metavar="NAME",
@@ -50,15 +53,26 @@ def build_parser() -> argparse.ArgumentParser:
                         help="只检查、不写入。Check only, write nothing.")
     roster.add_argument("--rejects", type=Path, metavar="OUT.xlsx",
                         help="把错误行连同错误原因另存为表格。Save the rejected rows with their reasons.")
+    roster.add_argument("--user", metavar="NAME",
+                        help="以这个工作人员账号导入（姓名，和登录窗口里的一样）；之后输入它的密码（不显示）。"
+                        "试导入不用。The staff account that imports (its name, as at the sign-in window); its "
+                        "password is asked for without echo. Not needed with --dry-run.")
+    roster.add_argument("--password-file", type=Path, metavar="FILE",
+                        help="从这个文件读取密码（供脚本使用；文件只能让自己读取，例如 chmod 600）。"
+                        "Read the password from this file, for scripts (it must be readable by its owner "
+                        "only, e.g. chmod 600).")
     report = commands.add_parser(
         "report",
         help="不打开窗口，生成公示PDF或志愿服务时长证明。Make a notice or certificate (PDF) without the window.",
         description="生成可打印的公示PDF（A4），例如：report points-monthly --period 2026-11 --out 公示.pdf；"
         "开具志愿服务时长证明：report volunteer-certificate --resident 张三明 --period 2026；"
-        "积分超市兑换凭证：report redemption-slip --record 12。"
+        "积分超市兑换凭证：report redemption-slip --record 12。不用密码，但每次打印都记入操作记录"
+        "（注明从命令行打印和电脑的用户名）。"
         "Make a printable notice (A4 PDF), e.g. report points-monthly --period 2026-11 --out notice.pdf, "
         "a volunteer-hours certificate: report volunteer-certificate --resident NAME --period 2026, "
-        "or a points-supermarket redemption slip: report redemption-slip --record 12.",
+        "or a points-supermarket redemption slip: report redemption-slip --record 12. No password is "
+        "needed, but every print is kept in the audit log, as printed from the command line by the "
+        "computer's user.",
     )
     report.add_argument("name", nargs="?", metavar="NAME",
                         help="公示名称，用 --list 查看全部。The notice's name (see --list).")
@@ -90,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args = build_parser().parse_args(argv)
-    from station.paths import resolve_data_dir
+    from station.paths import private_umask, resolve_data_dir
+
+    private_umask()  # the database, its -wal/-shm, backups, logs and exports: only their owner may read them
 
     data_dir = resolve_data_dir(args.data_dir)
     if args.command == "report":
@@ -104,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         from station import cli
 
         data_dir.mkdir(parents=True, exist_ok=True)
-        return cli.import_roster(data_dir, args.file, args.sheet, args.dry_run, args.rejects)
+        return cli.import_roster(data_dir, args.file, args.sheet, args.dry_run, args.rejects, user=args.user,
+                                 password_file=args.password_file)
     from ui.app import run
 
     return run(data_dir, demo=args.demo, smoke=args.smoke, started=started)

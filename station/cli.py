@@ -1,9 +1,18 @@
-"""Commands that run without the window: ``import-roster FILE`` and
-``report NAME --period P [--resident WHO] [--record N]``."""
+"""Commands that run without the window: ``import-roster FILE --user NAME`` and
+``report NAME --period P [--resident WHO] [--record N]``.
+
+A command that writes signs in: the account is named with ``--user`` and its password typed at the
+terminal (not shown) or, for a script, read from a file only its owner can read (``--password-file``).
+A wrong password counts toward the account's wait as at the window's sign-in. Prints need no password,
+but each one is kept in the 操作记录 as printed from the command line, with the computer's user name.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import getpass
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,18 +24,32 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.errors import DatabaseProblem
 from db.migrate import open_database
-from db.models import Building, Household, Merchant, Resident, Unit
-from station import compound, onboarding, roster
+from db.models import Building, Household, Merchant, Resident, Staff, Unit
+from station import access, compound, logs, onboarding, roster, staff
 from station.errors import ValidationError
-from station.paths import backups_dir, database_path
+from station.paths import backups_dir, database_path, secure_data_dir
 from station.validation import clean, normalize_id_number, parse_date
+
+REFUSED = 2
+"""The exit code of a command refused for who runs it: no account named, a wrong password, no right."""
+IMPORT_ROLES = access.EVERYONE
+"""Who may import a roster: the roles :func:`station.roster.import_roster` itself requires."""
+IMPORTING = "命令行导入花名册"
 
 
 def _open_station(data_dir: Path, out: TextIO) -> Database | None:
-    """The station's database, or None after saying why it cannot be used (missing, unreadable, not set up)."""
+    """The station's database, or None after saying why it cannot be used (missing, unreadable, not set up).
+
+    The data folder and what is in it are made private first (a folder found open is noted in the log).
+    """
     if not database_path(data_dir).is_file():
         print(f"这个数据文件夹里还没有服务站的数据：{data_dir}。请先启动程序完成初始设置。", file=out)
         return None
+    try:
+        tightened = secure_data_dir(data_dir)
+        logs.note(data_dir, [f"data folder was open to others, made private: {line}" for line in tightened])
+    except OSError as problem:  # the check is a courtesy: a folder that cannot be changed still opens
+        print(f"无法检查数据文件夹的权限：{problem}", file=sys.stderr)
     try:
         database = open_database(database_path(data_dir), backups_dir(data_dir))
     except DatabaseProblem as problem:
@@ -41,29 +64,159 @@ def _open_station(data_dir: Path, out: TextIO) -> Database | None:
     return database
 
 
+class Refused(Exception):
+    """The command may not run for who runs it; ``message`` says why, in Chinese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _account_named(session: Session, name: str | None) -> tuple[int, str]:
+    """The staff account (id, name) called ``name`` (the name in the staff table).
+
+    Raises:
+        Refused: no name given, or no account of that name.
+    """
+    typed = clean(name)
+    if not typed:
+        raise Refused("导入花名册会写入数据，请用 --user 写出您的工作人员姓名（账号），再输入这个账号的密码；"
+                      "只检查不写入可以用 --dry-run")
+    found = session.scalar(select(Staff.id).where(Staff.name == typed))
+    if found is None:
+        raise Refused(f"没有名叫“{typed}”的工作人员账号（请写账号的姓名，和登录窗口里的一样）")
+    return int(found), typed
+
+
+def read_password_file(path: Path) -> str:
+    """The password in ``path``, without one trailing newline.
+
+    The file must be readable by its owner only (POSIX: no permission for the group or others), as a
+    password kept for a script must be.
+
+    Raises:
+        Refused: it cannot be read, or others may read it.
+    """
+    try:
+        mode = path.stat().st_mode
+        if os.name == "posix" and mode & 0o077:
+            raise Refused(f"密码文件 {path} 别人也能读取（权限 {stat.filemode(mode)}）：请先执行 chmod 600 {path}，"
+                          "只让自己能读")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise Refused(f"找不到密码文件：{path}") from None
+    except (OSError, UnicodeDecodeError) as problem:
+        raise Refused(f"无法读取密码文件 {path}：{problem}") from None
+    if text.endswith("\r\n"):
+        return text[:-2]
+    return text[:-1] if text.endswith("\n") else text
+
+
+def _password(name: str, password_file: Path | None) -> str:
+    """The password from ``password_file``, or typed at the terminal without being shown.
+
+    Raises:
+        Refused: the file is refused, or the typing was broken off.
+    """
+    if password_file is not None:
+        return read_password_file(password_file)
+    try:
+        return getpass.getpass(f"{name}的密码：")
+    except (EOFError, KeyboardInterrupt):
+        raise Refused("没有输入密码，没有导入") from None
+
+
+def _sign_in(session: Session, account_id: int, name: str, password: str) -> None:
+    """Check the account's own password in the caller's write transaction, as :func:`staff.verify` does.
+
+    A wrong password is counted (the caller commits the transaction all the same).
+
+    Raises:
+        Refused: a wrong or empty password, a 停用 account, one without a password yet or with a one-time
+            password not changed yet, or a role that may not import.
+    """
+    try:
+        outcome = staff.verify(session, account_id, password, IMPORTING, roles=IMPORT_ROLES)
+    except ValidationError as error:
+        raise Refused(error.message) from None
+    if outcome.account is not None:
+        return
+    account = session.get(Staff, account_id)
+    if password and account is not None and account.must_change_password and account.failed_logins == 0:
+        # The password was right (a wrong one is counted): it is the one-time one an administrator gave.
+        raise Refused(f"{name}的密码是管理员给的一次性密码：请先在程序窗口里用它登录一次，设置自己的密码，"
+                      "再用命令行导入")
+    raise Refused(outcome.message)
+
+
 def import_roster(data_dir: Path, file: Path, sheet: str | None = None, dry_run: bool = False,
-                  rejects: Path | None = None, out: TextIO | None = None) -> int:
-    """Import a roster; print one line per row and a summary. Exit 1 only when nothing could be read."""
+                  rejects: Path | None = None, out: TextIO | None = None, user: str | None = None,
+                  password_file: Path | None = None) -> int:
+    """Import a roster as the account ``user``; print one line per row and a summary.
+
+    The import writes only after the account's own password (``password_file``, else typed at the
+    terminal); its 操作记录 rows name that account. ``dry_run`` imports nothing and needs no password
+    (it checks as ``user`` when given, else as the first administrator). The rows with errors saved to
+    ``rejects`` are an export, kept in the 操作记录 under the same account.
+
+    Returns:
+        0 when done; 1 when nothing could be read (the station or the file); 2 when refused for who runs
+        it (no ``user``, an unknown, 停用 or one-time-password account, a wrong password, no right to
+        import): then nothing is written but the counted wrong password.
+    """
     out = out or sys.stdout
     database = _open_station(data_dir, out)
     if database is None:
         return 1
     try:
-        with database.read() as session:
-            staff = onboarding.acting_staff(session)
-        assert staff is not None  # a station that is set up has its first account
         try:
             layouts = roster.layouts_for(roster.read_workbook(file), sheet)
         except roster.RosterError as error:
             print(error.message, file=out)
             return 1
-        scope = database.trial() if dry_run else database.write()
-        with scope as session:
-            result = roster.import_roster(session, staff[0], layouts, file.name, preview=dry_run)
+        try:
+            if dry_run:
+                with database.read() as session:
+                    acting = _account_named(session, user) if clean(user) else onboarding.acting_staff(session)
+                    assert acting is not None  # a station that is set up has its first account
+                    try:
+                        access.require_role(session, acting[0], IMPORT_ROLES, "导入花名册")
+                    except ValidationError as error:
+                        raise Refused(error.message) from None
+                account_id = acting[0]
+                with database.trial() as session:
+                    result = roster.import_roster(session, account_id, layouts, file.name, preview=True)
+            else:
+                with database.read() as session:
+                    account_id, name = _account_named(session, user)
+                password = _password(name, password_file)
+                with database.write() as session:
+                    # The sign-in and the import are one transaction: the import is this account's alone.
+                    # A refusal inside it is raised after the counted wrong try is committed.
+                    refusal: Refused | None = None
+                    try:
+                        _sign_in(session, account_id, name, password)
+                    except Refused as refused:
+                        refusal = refused
+                    if refusal is None:
+                        result = roster.import_roster(session, account_id, layouts, file.name)
+                if refusal is not None:
+                    raise refusal
+        except Refused as refused:
+            print(refused.message, file=out)
+            return REFUSED
+        except ValidationError as error:
+            print(error.message, file=out)
+            return 1
         for row in result.rows:
             print(f"{row.where}\t{row.status}\t{row.name}\t{row.reason}".rstrip(), file=out)
         if rejects is not None and result.count(roster.ERROR):
-            roster.save_rejects(result, layouts, rejects)
+            try:
+                with database.write() as session:  # an export: its 操作记录 names the account importing
+                    roster.save_rejects(session, account_id, result, layouts, rejects)
+            except (roster.RosterError, ValidationError) as error:
+                print(error.message, file=out)
+                return 1
             print(f"错误行已保存到 {rejects}", file=out)
         if dry_run:
             print("（试导入：只检查，没有写入）", file=out)
@@ -164,6 +317,12 @@ def report(data_dir: Path, name: str | None, period: str | None, file: Path | No
             target = _target(file, default)
             written = reports.build(session, spec.name, period, target.absolute(), today, building_ids,
                                     person[0] if person else None, record_id)
+        try:
+            with database.write() as session:  # no print leaves the station unrecorded
+                reports.record_print(session, None, spec.name, written, os_user=os_user())
+        except DatabaseProblem:
+            written.path.unlink(missing_ok=True)
+            raise
     except (ValidationError, DatabaseProblem) as error:
         print(error.message, file=out)
         return 1
@@ -172,6 +331,14 @@ def report(data_dir: Path, name: str | None, period: str | None, file: Path | No
     pages = f"（{written.pages}页）" if written.path.suffix.lower() == ".pdf" else ""
     print(f"已生成 {written.path}{pages}", file=out)
     return 0
+
+
+def os_user() -> str:
+    """The computer's user running the command, for the 操作记录 of a print ("未知" when it cannot be told)."""
+    try:
+        return getpass.getuser() or "未知"
+    except (OSError, KeyError, ImportError):
+        return "未知"
 
 
 def _target(file: Path | None, default: str) -> Path:

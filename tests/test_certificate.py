@@ -108,16 +108,39 @@ def test_the_certificate_shows_the_person_their_service_and_the_seal(station: St
         ("兹证明张三明（男）同志，系在职党员，红色志愿服务队队员，住本小区3栋2单元501，"
          "于2026年1月1日至2026年11月22日期间，参加本站组织的志愿服务活动2次，累计服务时长5小时。"),
         "特此证明。", "序号", "日期", "活动", "类别", "时长（小时）",
-        "2026年3月6日", "清理绿化带白色垃圾", "环境整治", "2026年11月20日", "重阳节慰问独居老人", "关爱走访", "2.5",
+        "2026年3月6日", "清理绿化带白色垃圾", "环境整治", "2026年11月20日", "关爱走访关爱走访2.5",
         "合计", "共2次", "盖章处", "经办人：", "测试小区党群服务站", "二〇二六年十一月二十二日", "第1页/共1页",
     ):
         assert words in text, words
     assert "去年的安全巡逻" not in text  # 2025 is outside the period
+    assert "重阳节慰问独居老人" not in text  # a care visit is printed as 关爱走访, whatever its title
     for private in ("张*明", ZHANG_PHONE, ZHANG_ID, "1956"):
         assert private not in text
     assert "/FontFile2" in embedded_font_files(out)
     assert [p.name for p in out_dir.iterdir()] == ["cert.pdf"]  # no temporary file left
     assert PdfReader(out).metadata is not None and PdfReader(out).metadata.title == f"志愿服务时长证明 {number}"
+
+
+def test_the_certificate_names_no_one_visited_and_masks_other_residents(station: Station, out_dir: Path) -> None:
+    """It leaves the station: 「走访孙秋婷」 is printed as 关爱走访 (with its date and hours), another
+    resident's name typed into a title is masked, the subject's own name is not."""
+    with station.db.write() as session:
+        home = compound.add_household(session, station.staff, HouseholdInput("5", "1", "101"))
+        sun = residents.add_resident(session, station.staff, ResidentInput(
+            "孙秋婷", home, "女", "1940-05-06", relation="户主", care_tags=("独居老人",)))
+        volunteer.log_visit(session, station.staff, sun, "2026-10-08", "15:00", "16:30", [station.zhang],
+                            today=TODAY)
+    serve(station, add_activity(station, "陪李四到医院复查", "2026-10-09", "08:00", "09:00", kind="便民服务"),
+          station.zhang)
+    serve(station, add_activity(station, "张三明带队清理楼道", "2026-10-10", "08:00", "09:00"), station.zhang)
+    out = out_dir / "cert.pdf"
+    written = build(station, "2026", out)
+    text = read_text(out)
+    assert "2026年10月8日关爱走访关爱走访1.5" in text
+    assert "孙秋婷" not in text and "孙*婷" not in text and "走访孙" not in text
+    assert "陪李*到医院复查" in text and "李四" not in text
+    assert "张三明带队清理楼道" in text
+    assert written.people == 1
 
 
 def test_a_date_range_counts_only_its_own_activities(station: Station, out_dir: Path) -> None:

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import getpass
+import json
 import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 from pypdf import PdfReader
 
 from db.engine import Database
-from station import compound, paths, points, residents, shop, staff, volunteer
+from station import cli, compound, paths, points, residents, shop, staff, volunteer
 from station.__main__ import build_parser, main
 from station.compound import HouseholdInput
 from station.residents import ResidentInput
 from station.validation import id_check_digit
-from station.vocab import AUDITOR
+from station.vocab import AUDITOR, CLERK, STAFF_ROLES
 from station.volunteer import ActivityInput
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -356,3 +360,243 @@ def test_shop_print_refusals_are_messages(data_dir: Path, redemption: dict[str, 
     assert main(["--data-dir", str(data_dir), "report", *args]) == 1
     assert message in capsys.readouterr().out
     assert not list(tmp_path.glob("*.pdf"))
+
+
+# ------------------------------------------------------------------ the command line signs in (import-roster)
+
+OWN = "qingshan-2026"  # the accounts' own passwords in these tests
+ONE_TIME = "yici-8841"
+
+
+@pytest.fixture(autouse=True)
+def _umask_kept() -> Iterator[None]:
+    """main() makes the process's files private (umask 077): put the test process's umask back after."""
+    if os.name != "posix":
+        yield
+        return
+    kept = os.umask(0o022)
+    os.umask(kept)
+    try:
+        yield
+    finally:
+        os.umask(kept)
+
+
+@pytest.fixture
+def accounts(database: Database, staff_id: int) -> dict[str, int]:
+    """李红 (管理员) and 吴静 (录入员) have their own passwords; 周文 only the one-time one an administrator
+    gave; 郑强 had his own, and is 停用."""
+    with database.write() as session:
+        staff.set_first_password(session, staff_id, OWN, OWN)
+        found = {"李红": staff_id}
+        for name in ("吴静", "周文", "郑强"):
+            found[name] = staff.add(session, staff_id, name, CLERK, ONE_TIME)
+        for name in ("吴静", "郑强"):
+            staff.set_password(session, found[name], found[name], OWN, OWN, current=ONE_TIME)
+        staff.update(session, staff_id, found["郑强"], "郑强", CLERK, active=False)
+    return found
+
+
+@pytest.fixture
+def roster_file(tmp_path: Path) -> Path:
+    """Two new residents of 3栋2单元501."""
+    path = tmp_path / "3栋花名册.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "3栋"
+    sheet.append(["姓名", "性别", "出生年月", "单元", "房号"])
+    sheet.append(["张三明", "男", dt.date(1956, 3, 2), 2, 501])
+    sheet.append(["王秀英", "女", dt.date(1958, 7, 15), 2, 501])
+    workbook.save(path)
+    return path
+
+
+def password_file(tmp_path: Path, text: str, mode: int = 0o600) -> Path:
+    path = tmp_path / "password.txt"
+    path.write_text(text, encoding="utf-8")
+    path.chmod(mode)
+    return path
+
+
+def snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows, as SQLite has them."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        tables = [row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {table: sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr) for table in tables}
+
+
+def without_login_counter(tables: dict[str, list[tuple[object, ...]]], path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """The tables with the staff rows' failed-login counter and wait blanked, and without login_failed rows."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        staff_columns = [row[1] for row in conn.execute("PRAGMA table_info(staff)")]
+        audit_columns = [row[1] for row in conn.execute("PRAGMA table_info(audit_log)")]
+    blank = [staff_columns.index("failed_logins"), staff_columns.index("locked_until")]
+    action = audit_columns.index("action")
+    kept = dict(tables)
+    kept["staff"] = [tuple(None if i in blank else v for i, v in enumerate(row)) for row in tables["staff"]]
+    kept["audit_log"] = [row for row in tables["audit_log"] if row[action] != "login_failed"]
+    return kept
+
+
+def import_args(data_dir: Path, roster_file: Path, *more: str) -> list[str]:
+    return ["--data-dir", str(data_dir), "import-roster", str(roster_file), *more]
+
+
+def test_import_roster_help_names_the_account_and_the_password_file(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["import-roster", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for words in ("--user", "工作人员账号", "staff account", "--password-file", "chmod 600", "without echo"):
+        assert words in text
+
+
+@pytest.mark.parametrize(("who", "message"), [
+    ((), "请用 --user 写出您的工作人员姓名"),
+    (("--user", "钱多多"), "没有名叫“钱多多”的工作人员账号"),
+    (("--user", "郑强"), "这个工作人员账号不存在或已停用"),
+    # Every role may import (access.EVERYONE): the account refused for its password is the one-time one.
+    (("--user", "周文"), "周文的密码是管理员给的一次性密码：请先在程序窗口里用它登录一次，设置自己的密码"),
+])
+def test_an_import_that_is_not_signed_in_writes_nothing(
+        data_dir: Path, database: Database, accounts: dict[str, int], roster_file: Path, tmp_path: Path,
+        who: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.IMPORT_ROLES == STAFF_ROLES  # as roster.import_roster requires: no role is refused
+    secret = password_file(tmp_path, (ONE_TIME if "周文" in who else OWN) + "\n")
+    before = snapshot(data_dir / "station.sqlite3")
+    assert main(import_args(data_dir, roster_file, *who, "--password-file", str(secret))) == 2
+    assert message in capsys.readouterr().out
+    assert snapshot(data_dir / "station.sqlite3") == before
+
+
+def test_a_wrong_password_writes_nothing_but_the_counted_try(
+        data_dir: Path, accounts: dict[str, int], roster_file: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = data_dir / "station.sqlite3"
+    before = snapshot(path)
+    secret = password_file(tmp_path, "not-my-password\n")
+    assert main(import_args(data_dir, roster_file, "--user", "吴静", "--password-file", str(secret))) == 2
+    assert "密码不对，再错2次要等一会儿才能再试" in capsys.readouterr().out
+    after = snapshot(path)
+    # Only the wrong try is kept, committed as at the window's sign-in: 吴静's failed-login counter and
+    # one login_failed row in the 操作记录. Every other table, and every other column, is as it was.
+    assert without_login_counter(after, path) == without_login_counter(before, path)
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT failed_logins FROM staff WHERE id = ?", (accounts["吴静"],)).fetchone() == (1,)
+        assert conn.execute("SELECT staff_id, summary FROM audit_log WHERE action = 'login_failed'").fetchall() == [
+            (accounts["吴静"], "密码错误（命令行导入花名册）：吴静")]
+    assert count(path, "residents") == 0
+
+
+def test_a_password_file_others_can_read_is_refused(data_dir: Path, accounts: dict[str, int], roster_file: Path,
+                                                    tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    if os.name != "posix":
+        pytest.skip("file permission bits are POSIX")
+    before = snapshot(data_dir / "station.sqlite3")
+    secret = password_file(tmp_path, OWN, mode=0o640)
+    assert main(import_args(data_dir, roster_file, "--user", "吴静", "--password-file", str(secret))) == 2
+    out = capsys.readouterr().out
+    assert "别人也能读取" in out and f"chmod 600 {secret}" in out
+    assert snapshot(data_dir / "station.sqlite3") == before
+    assert main(import_args(data_dir, roster_file, "--user", "吴静", "--password-file",
+                            str(tmp_path / "none.txt"))) == 2
+    assert "找不到密码文件" in capsys.readouterr().out
+    assert snapshot(data_dir / "station.sqlite3") == before
+
+
+def audit_since(path: Path, before: int) -> list[tuple[object, ...]]:
+    """The 操作记录 rows (staff id, action, entity, summary) written after the first ``before``."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return conn.execute("SELECT staff_id, action, entity, summary FROM audit_log WHERE id > ? ORDER BY id",
+                            (before,)).fetchall()
+
+
+def test_the_signed_in_account_imports_and_the_audit_log_names_it(
+        data_dir: Path, accounts: dict[str, int], roster_file: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = data_dir / "station.sqlite3"
+    before = count(path, "audit_log")
+    secret = password_file(tmp_path, OWN + "\n")  # one trailing newline is not part of the password
+    assert main(import_args(data_dir, roster_file, "--user", " 吴静 ", "--password-file", str(secret))) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "新增 2, 更新 0, 跳过 0, 错误 0"
+    assert count(path, "residents") == 2
+    rows = audit_since(path, before)
+    assert rows[0] == (accounts["吴静"], "confirm", "staff", "命令行导入花名册：吴静输入了自己的密码")
+    assert len(rows) > 1 and {row[0] for row in rows} == {accounts["吴静"]}  # the import's rows are 吴静's
+
+
+def test_the_password_typed_at_the_terminal(data_dir: Path, accounts: dict[str, int], roster_file: Path,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    asked: list[str] = []
+
+    def typed(prompt: str = "") -> str:
+        asked.append(prompt)
+        return OWN
+
+    monkeypatch.setattr("getpass.getpass", typed)
+    path = data_dir / "station.sqlite3"
+    before = count(path, "audit_log")
+    assert main(import_args(data_dir, roster_file, "--user", "李红")) == 0
+    assert asked == ["李红的密码："]
+    assert "新增 2" in capsys.readouterr().out
+    assert count(path, "residents") == 2
+    rows = audit_since(path, before)
+    assert rows[0][:2] == (accounts["李红"], "confirm") and {row[0] for row in rows} == {accounts["李红"]}
+
+
+def test_typing_broken_off_imports_nothing(data_dir: Path, accounts: dict[str, int], roster_file: Path,
+                                           monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(prompt: str = "") -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("getpass.getpass", broken)
+    before = snapshot(data_dir / "station.sqlite3")
+    assert main(import_args(data_dir, roster_file, "--user", "李红")) == 2
+    assert "没有输入密码" in capsys.readouterr().out
+    assert snapshot(data_dir / "station.sqlite3") == before
+
+
+def test_a_dry_run_needs_no_password_and_writes_nothing(data_dir: Path, accounts: dict[str, int],
+                                                        roster_file: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": pytest.fail("a dry run asks for no password"))
+    before = snapshot(data_dir / "station.sqlite3")
+    assert main(import_args(data_dir, roster_file, "--dry-run")) == 0
+    assert capsys.readouterr().out.splitlines()[-2:] == ["（试导入：只检查，没有写入）", "新增 2, 更新 0, 跳过 0, 错误 0"]
+    assert snapshot(data_dir / "station.sqlite3") == before
+
+
+def test_an_unreadable_roster_is_still_exit_1(data_dir: Path, accounts: dict[str, int], tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"nonsense")
+    assert main(import_args(data_dir, bad, "--user", "吴静")) == 1
+    assert "无法读取 bad.xlsx" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ prints are recorded
+
+
+def test_a_print_from_the_command_line_is_recorded_with_the_computers_user(
+        data_dir: Path, household_id: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = data_dir / "station.sqlite3"
+    before = count(path, "audit_log")
+    assert main(["--data-dir", str(data_dir), "report", "points-monthly", "--period", "2026-11",
+                 "--date", "2026-11-22", "--out", "公示"]) == 0
+    assert capsys.readouterr().out == f"已生成 {tmp_path / '公示.pdf'}（1页）\n"
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        rows = conn.execute("SELECT staff_id, action, entity, summary, after FROM audit_log WHERE id > ? ORDER BY id",
+                            (before,)).fetchall()
+    assert len(rows) == 1
+    staff_id, action, entity, summary, after = rows[0]
+    user = getpass.getuser()
+    assert (staff_id, action, entity) == (None, "print", "document")
+    assert summary == f"打印月度积分公示（命令行，电脑用户 {user}）：公示.pdf，1页"
+    assert json.loads(after) == {"file": "公示.pdf", "people": 0, "os_user": user}
+    # a refused print is not recorded
+    assert main(["--data-dir", str(data_dir), "report", "points-monthly", "--period", "2026-13"]) == 1
+    assert count(path, "audit_log") == before + 1

@@ -228,6 +228,24 @@ def build(session: Session, name: str, period: str, out: Path, today: dt.date | 
                                 record_id)
 
 
+def record_print(session: Session, staff_id: int | None, name: str, written: WrittenPdf,
+                 os_user: str = "") -> None:
+    """One 操作记录 row for a print or an export of ``name``: what, how many pages and people, which file.
+
+    From the window ``staff_id`` is the signed-in account; from the command line it is None and
+    ``os_user`` names the computer's user who ran the command.
+    """
+    from station import audit
+
+    spec = spec_for(name)
+    where = f"（命令行，电脑用户 {os_user}）" if os_user else ""
+    people = f"，{written.people}人" if written.people else ""
+    pages = f"，{written.pages}页" if written.pages else ""
+    audit.record(session, staff_id, "print", "document", None,
+                 f"打印{spec.title}{where}：{written.path.name}{pages}{people}",
+                 after={"file": written.path.name, "people": written.people, "os_user": os_user or None})
+
+
 def make(session: Session, name: str, period: str, out: Path, today: dt.date | None = None,
          building_ids: Sequence[int] | None = None, resident_id: int | None = None,
          record_id: int | None = None) -> Path:
@@ -246,4 +264,4 @@ def make(session: Session, name: str, period: str, out: Path, today: dt.date | N
 
 
 __all__ = ["PERIOD_FORMATS", "RECORD_KINDS", "REPORTS", "ReportSpec", "WrittenPdf", "build", "default_file_name",
-           "describe", "make", "parse_period", "spec_for"]
+           "describe", "make", "parse_period", "record_print", "spec_for"]

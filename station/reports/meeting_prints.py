@@ -127,7 +127,7 @@ def results_notice(session: Session, meeting_id: int, out: Path, today: dt.date)
     document.paragraph("责任方将按时限办理，办理结果在公示栏公开。", "note")
     document.paragraph(objection_line(session, today, "服务站议事会"), "plain")
     document.signature(f"{document.station}议事会", chinese_date(today))
-    return document.write(out)
+    return document.write(out, people=len({item.matter.raiser_id for item in decided}))
 
 
 def minutes_pdf(session: Session, meeting_id: int, out: Path, today: dt.date) -> WrittenPdf:
@@ -190,7 +190,7 @@ def minutes_pdf(session: Session, meeting_id: int, out: Path, today: dt.date) ->
             document.paragraph(f"更正说明：{decision.correction}", "note")
     document.spacer(14)
     document.signature_lines(("记录人：", "主持人："))
-    return document.write(out)
+    return document.write(out, people=len(present))
 
 
 def sign_in_sheet(session: Session, meeting_id: int, out: Path, today: dt.date) -> WrittenPdf:
@@ -216,7 +216,7 @@ def sign_in_sheet(session: Session, meeting_id: int, out: Path, today: dt.date) 
     lines += [(str(n), "", "", "", "") for n in range(len(lines) + 1, max(SIGN_IN_LINES, len(lines) + 6) + 1)]
     document.table(("序号", "姓名", "身份/单位", "住址", "签名"), lines, widths=(0.6, 1.3, 1.4, 1.6, 1.8))
     document.paragraph("身份/单位：居民，或网格党支部、业委会、物业公司、网格员、共建单位、职能部门。", "note")
-    return document.write(out)
+    return document.write(out, people=len(present))
 
 
 def meeting_name(session: Session, meeting_id: int) -> str:

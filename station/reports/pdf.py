@@ -467,11 +467,13 @@ class _KeepEndWithTable(Flowable):  # type: ignore[misc]
 
 @dataclass(frozen=True)
 class WrittenPdf:
-    """A notice written to disk."""
+    """A notice written to disk; ``people`` is how many persons it names (0 when it names nobody or
+    the builder does not count them)."""
 
     path: Path
     pages: int
     seconds: float
+    people: int = 0
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
@@ -685,8 +687,10 @@ class NoticeDocument:
         table = Table(cells, colWidths=col_widths, repeatRows=1, style=TableStyle(commands), hAlign="CENTER")
         self.story.append(table)
 
-    def write(self, out: Path) -> WrittenPdf:
+    def write(self, out: Path, people: int = 0) -> WrittenPdf:
         """Write the notice to ``out`` safely: into a temporary file beside it, then moved into place.
+
+        ``people`` is how many persons the document names, for the 操作记录 of its print.
 
         Raises:
             PrivateDataInNotice: a public notice holds a phone or ID number.
@@ -717,7 +721,7 @@ class NoticeDocument:
             if temp is not None:
                 with contextlib.suppress(OSError):
                     temp.unlink(missing_ok=True)
-        return WrittenPdf(out, frame.pages, time.perf_counter() - started)
+        return WrittenPdf(out, frame.pages, time.perf_counter() - started, people)
 
 
 def save_problem(problem: OSError, out: Path) -> str:

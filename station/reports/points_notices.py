@@ -138,7 +138,8 @@ def monthly_notice(session: Session, month: str, out: Path, today: dt.date,
         document.paragraph(note, "note")
         document.paragraph(objection, "plain")
         document.signature(f"{document.station}积分审核小组", chinese_date(today))
-    return document.write(out)
+    named = sum(1 for sheet in sheets for row in sheet.rows if row.head != NOBODY)
+    return document.write(out, people=named)
 
 
 # ------------------------------------------------------------------ 星级家庭光荣榜
@@ -193,4 +194,4 @@ def star_roll(session: Session, period: str, out: Path, today: dt.date,
     document.spacer(8)
     document.paragraph(objection_line(session, today), "plain")
     document.signature(f"{document.station}积分审核小组", chinese_date(today))
-    return document.write(out)
+    return document.write(out, people=sum(1 for row in rows if row.head))

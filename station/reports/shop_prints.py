@@ -269,7 +269,7 @@ def redemption_slip(session: Session, redemption_id: int, out: Path, today: dt.d
     document.paragraph("注：积分兑换以服务站积分台账为准；撤销兑换须经积分审核员办理，积分和物品同时退回。", "note")
     document.spacer(14)
     document.signature_lines(("兑换人签字：", "经办人："))
-    return document.write(out)
+    return document.write(out, people=1)
 
 
 # ------------------------------------------------------------------ 积分超市库存台账
@@ -435,7 +435,7 @@ def donor_thanks(session: Session, period: str, out: Path, today: dt.date) -> Wr
     document.paragraph("涓涓细流汇成江海，点点爱心温暖邻里。在此，谨向以上爱心商户和居民表示衷心的感谢！"
                        "欢迎更多商户和居民参与积分超市共建，携手共建和谐美好家园。")
     document.signature(document.station, chinese_date(today))
-    return document.write(out)
+    return document.write(out, people=people)  # the residents among the donors (a merchant is not a person)
 
 
 # ------------------------------------------------------------------ 商户服务对账单
@@ -450,6 +450,7 @@ class StatementLine:
     price: int
     resident: str  # masked
     cancelled: bool
+    person: tuple[int, int | None] = (0, None)  # (household, resident or None for the whole household)
 
 
 @dataclass(frozen=True)
@@ -467,7 +468,7 @@ def merchant_lines(session: Session, merchant_id: int, first: dt.date, last: dt.
     cancelled = set(session.scalars(select(RedemptionCancel.redemption_id)))
     rows = session.execute(
         select(Redemption.id, Redemption.redeemed_at, Redemption.household_id, Resident.name, ShopItem.name,
-               ShopItem.unit, RedemptionLine.quantity, RedemptionLine.price)
+               ShopItem.unit, RedemptionLine.quantity, RedemptionLine.price, Redemption.resident_id)
         .join(RedemptionLine, RedemptionLine.redemption_id == Redemption.id)
         .join(ShopItem, ShopItem.id == RedemptionLine.item_id)
         .outerjoin(Resident, Resident.id == Redemption.resident_id)
@@ -475,13 +476,14 @@ def merchant_lines(session: Session, merchant_id: int, first: dt.date, last: dt.
         .order_by(Redemption.redeemed_at, Redemption.id, RedemptionLine.id)).all()
     heads = points.heads(session, {row[2] for row in rows if row[3] is None})
     found = []
-    for rid, at, household_id, name, service, unit, quantity, price in rows:
+    for rid, at, household_id, name, service, unit, quantity, price, resident_id in rows:
         if name is None:
             head = heads.get(household_id, "")
             who = f"{mask_name(head)}（全户）" if head else "全户"
         else:
             who = mask_name(name)
-        found.append(StatementLine(at, service, unit, quantity, price, who, rid in cancelled))
+        found.append(StatementLine(at, service, unit, quantity, price, who, rid in cancelled,
+                                   (household_id, resident_id)))
     return found
 
 
@@ -556,4 +558,4 @@ def merchant_statement(session: Session, merchant_id: int, month: str, out: Path
                        "商户和服务站各执一份。", "note")
     document.spacer(14)
     document.signature_lines(("商户（签字盖章）：", "服务站经办人："), ("日期：", "日期："))
-    return document.write(out)
+    return document.write(out, people=len({line.person for line in lines}))

@@ -108,7 +108,9 @@ def monthly_notice(session: Session, month: str, out: Path, today: dt.date) -> W
         document.paragraph(f"{PRIVATE_CATEGORY}事项涉及个人和家庭情况，只公示办理情况。", "note")
     document.paragraph(objection_line(session, today, "服务站"), "plain")
     document.signature(document.station, chinese_date(today))
-    return document.write(out)
+    shown = {row.reporter_id if row.reporter_id is not None else row.reporter for row in rows
+             if row.reporter and row.category != PRIVATE_CATEGORY}
+    return document.write(out, people=len(shown))
 
 
 def ticket_record(session: Session, ticket_id: int, out: Path, today: dt.date) -> WrittenPdf:
@@ -148,7 +150,7 @@ def ticket_record(session: Session, ticket_id: int, out: Path, today: dt.date) -
                    wrap=(3,))
     document.spacer(14)
     document.signature_lines(("经办人：", "负责人："))
-    return document.write(out)
+    return document.write(out, people=1 if row.reporter else 0)
 
 
 def figures_pdf(session: Session, month: str, out: Path, today: dt.date) -> WrittenPdf:

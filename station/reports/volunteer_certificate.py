@@ -158,4 +158,4 @@ def certificate_pdf(session: Session, resident_id: int, first: dt.date, last: dt
     document.paragraph("注：服务时长以本站志愿服务签到、补录记录为准；本证明加盖公章后有效。", "note")
     document.spacer(16)
     document.seal_block(document.station, formal_date(today))
-    return document.write(out)
+    return document.write(out, people=1)
