@@ -24,7 +24,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Building, Household, Resident, Unit
-from station import audit
+from station import access, audit, exports
 from station.compound import address, normalize_number, sort_key
 from station.residents import (
     LABELS,
@@ -36,7 +36,7 @@ from station.residents import (
     find_ids,
     head_taken,
 )
-from station.staff import require_role
+from station.access import require_role
 from station.validation import birth_date_from_id, clean, mask_id_number
 from station.vocab import CARE_TAGS, HEAD, PARTY_CATEGORIES, ROLES, STAFF_ROLES
 
@@ -304,6 +304,24 @@ def _cell(row: Sequence[Any], columns: dict[str, int], key: str) -> Any:
     return row[index] if index is not None and index < len(row) else None
 
 
+def is_masked_id_number(text: str) -> bool:
+    """An ID number with digits hidden, as exports and the window show it (110105********0015).
+
+    No real ID number has a ``*`` in it; such a cell says nothing about the number on file.
+    """
+    return "*" in text
+
+
+def _agrees(masked: str, id_number: str) -> bool:
+    """Whether the digits a masked ID number leaves showing are those of ``id_number``.
+
+    True when nothing is masked, or when the lengths differ (masked some other way: no evidence).
+    """
+    if not masked or len(masked) != len(id_number):
+        return True
+    return all(shown in ("*", digit) for shown, digit in zip(masked.upper(), id_number.upper()))
+
+
 def _id_cell(value: Any) -> tuple[str, str | None]:
     """(ID number text, error). A number of 15+ digits has lost digits in Excel."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -401,6 +419,7 @@ class _Parsed:
     errors: dict[str, str]
     remarks: list[str]
     given: set[str]  # fields the roster gives a value for
+    masked_id: str = ""  # an ID number with digits hidden (110105********0015), not imported
 
 
 def _parse(row: Sequence[Any], layout: SheetLayout) -> _Parsed:
@@ -412,6 +431,10 @@ def _parse(row: Sequence[Any], layout: SheetLayout) -> _Parsed:
     id_number, id_error = _id_cell(_cell(row, columns, "id_number"))
     if id_error:
         errors["id_number"] = id_error
+    masked_id = ""
+    if is_masked_id_number(id_number):  # an exported list: the number on file stays as it is
+        masked_id, id_number = id_number, ""
+        remarks.append("身份证号隐去了部分数字，没有导入这一项（已登记的号码不变）")
     birth, month_only = _date_cell(_cell(row, columns, "birth_date"))
     if month_only is not None:
         year, month = month_only
@@ -459,7 +482,9 @@ def _parse(row: Sequence[Any], layout: SheetLayout) -> _Parsed:
     if name_header == "户主姓名" or text["head_name"]:
         given.add("relation")
     given.discard("head_name")
-    return _Parsed(data, _place(row, layout), errors, remarks, given)
+    if masked_id:
+        given.discard("id_number")
+    return _Parsed(data, _place(row, layout), errors, remarks, given, masked_id)
 
 
 # ------------------------------------------------------------------ importing
@@ -631,7 +656,7 @@ def _import_row(session: Session, parsed: _Parsed, result: RowResult, compound: 
     for field_key, message in field_errors.items():
         errors.setdefault(field_key, message)
     id_number = probe.id_number if "id_number" not in errors else None
-    result.id_masked = mask_id_number(id_number)
+    result.id_masked = mask_id_number(id_number) or parsed.masked_id
     result.name = probe.name or result.name  # as it will be stored (王 小明 is 王小明)
     if "独居老人" in probe.care_tags and probe.birth_date and (today - probe.birth_date).days < 60 * 365:
         probe.care_tags = ",".join(t for t in probe.care_tags.split(",") if t != "独居老人")
@@ -654,6 +679,8 @@ def _import_row(session: Session, parsed: _Parsed, result: RowResult, compound: 
         match = by_name.get((result.name, existing_household))
         if match is not None and id_number and match.id_number and match.id_number != id_number:
             match = None  # same name, another person
+        if match is not None and match.id_number and not _agrees(parsed.masked_id, match.id_number):
+            match = None  # the digits left showing are another person's
     if errors:
         result.status, result.reason = ERROR, _reason(errors)
         return
@@ -763,8 +790,17 @@ EXPORT_FIELDS = ("name", "gender", "birth_date", "id_number", "phone", "building
                  "relation", "party_category", "roles", "care_tags", "moved_in_on", "note")
 
 
-def export_rows(session: Session, query: ResidentQuery) -> list[tuple[str, list[Any]]]:
-    """(building, row) for the residents the query finds, in its order."""
+def export_fields(role: str | None) -> tuple[str, ...]:
+    """The columns an account of ``role`` may take out: care tags only for roles that may see them."""
+    return tuple(key for key in EXPORT_FIELDS if key != "care_tags" or access.allows(role, access.SEE_CARE))
+
+
+def export_rows(session: Session, query: ResidentQuery, full_id_numbers: bool = False,
+                fields: Sequence[str] = EXPORT_FIELDS) -> list[tuple[str, list[Any]]]:
+    """(building, row of ``fields``) for the residents the query finds, in its order.
+
+    ID numbers are masked as the window shows them (110105********0015) unless ``full_id_numbers``.
+    """
     ids = find_ids(session, query)
     residents = {r.id: r for r in session.scalars(select(Resident).where(Resident.id.in_(ids)))} if ids else {}
     places = dict(
@@ -777,24 +813,40 @@ def export_rows(session: Session, query: ResidentQuery) -> list[tuple[str, list[
     for resident_id in ids:
         r = residents[resident_id]
         building, unit, room = places[r.household_id]
-        rows.append((building, [
-            r.name, r.gender, r.birth_date, r.id_number or "", r.phone or "", building, unit, room,
-            r.relation, r.party_category or "", r.roles.replace(",", "、"), r.care_tags.replace(",", "、"),
-            r.moved_in_on, r.note,
-        ]))
+        values: dict[str, Any] = {
+            "name": r.name, "gender": r.gender, "birth_date": r.birth_date,
+            "id_number": (r.id_number if full_id_numbers else mask_id_number(r.id_number)) or "",
+            "phone": r.phone or "", "building": building, "unit": unit, "room": room, "relation": r.relation,
+            "party_category": r.party_category or "", "roles": r.roles.replace(",", "、"),
+            "care_tags": r.care_tags.replace(",", "、"), "moved_in_on": r.moved_in_on, "note": r.note,
+        }
+        rows.append((building, [values[key] for key in fields]))
     return rows
 
 
-def export_residents(session: Session, query: ResidentQuery, path: Path, per_building: bool = False) -> int:
-    """Write the residents the query finds to an .xlsx roster; returns how many.
+def export_residents(session: Session, staff_id: int, query: ResidentQuery, path: Path, per_building: bool = False,
+                     full_id_numbers: bool = False) -> int:
+    """Write the residents the query finds to an .xlsx roster for ``staff_id``; returns how many.
 
-    Phone and ID numbers are text cells, so Excel keeps every digit; the file
-    imports back to the same roster.
+    Needs 录入员 or 管理员 (``access.EXPORT_RESIDENTS``). ID numbers go out masked unless an
+    administrator asks for full ones (``access.FULL_ID_NUMBERS``, for reporting upwards); the 人员类别
+    (care tags) column only to roles that may see care tags (``access.SEE_CARE``). Phone and ID
+    numbers are text cells, so Excel keeps every digit; the file imports back to the same roster (a
+    masked ID number keeps the one on file). One 操作记录 row records the export in the session's
+    transaction: who, which file, how many residents, which columns.
+
+    Raises:
+        ValidationError: the account may not export, or may not take full ID numbers; nothing is written.
+        RosterError: the file could not be saved.
     """
-    rows = export_rows(session, query)
+    account = require_role(session, staff_id, access.EXPORT_RESIDENTS, "导出居民名单")
+    if full_id_numbers:
+        require_role(session, staff_id, access.FULL_ID_NUMBERS, "导出完整身份证号")
+    fields = export_fields(account.role)
+    rows = export_rows(session, query, full_id_numbers, fields)
     workbook = _workbook()
-    header = [FIELD_LABELS[key] for key in EXPORT_FIELDS]
-    text_columns = [EXPORT_FIELDS.index(key) for key in ("id_number", "phone", "building", "unit", "room")]
+    header = [FIELD_LABELS[key] for key in fields]
+    text_columns = [fields.index(key) for key in ("id_number", "phone", "building", "unit", "room")]
     groups: dict[str, list[list[Any]]] = {}
     if per_building:
         for building, row in rows:
@@ -809,16 +861,30 @@ def export_residents(session: Session, query: ResidentQuery, path: Path, per_bui
         _write_rows(sheet, header, group, text_columns)
         for row in sheet.iter_rows(min_row=2):
             for key in ("birth_date", "moved_in_on"):
-                row[EXPORT_FIELDS.index(key)].number_format = "yyyy-mm-dd"
+                row[fields.index(key)].number_format = "yyyy-mm-dd"
     _save(workbook, path)
+    exports.record_export(session, staff_id, "导出居民名单" + ("（含完整身份证号）" if full_id_numbers else ""),
+                          path, len(rows), header, unit="人", full_id_numbers=full_id_numbers)
     return len(rows)
 
 
-def save_rejects(result: ImportResult, layouts: Sequence[SheetLayout], path: Path) -> int:
-    """The rows with errors, as they were, with a 错误原因 column, to fix and import again."""
+def save_rejects(session: Session, staff_id: int, result: ImportResult, layouts: Sequence[SheetLayout],
+                 path: Path) -> int:
+    """The rows with errors, as they were, with a 错误原因 column, to fix and import again.
+
+    The file holds the rows as the roster gave them (ID numbers and phones included), so it is an
+    export like any other: one 操作记录 row in the session's transaction records who saved it, where
+    (the file name), how many rows and which columns.
+
+    Raises:
+        ValidationError: the account does not exist or is 停用; nothing is written.
+        RosterError: the file could not be saved.
+    """
+    require_role(session, staff_id, access.EVERYONE, "保存错误行")
     workbook = _workbook()
     first = True
     count = 0
+    columns: list[str] = []
     for layout in layouts:
         bad = [r for r in result.rows if r.status == ERROR and r.sheet == layout.sheet.name]
         if not bad:
@@ -829,6 +895,7 @@ def save_rejects(result: ImportResult, layouts: Sequence[SheetLayout], path: Pat
         headers = layout.headers
         width = max([len(headers)] + [len(r.raw) for r in bad])
         header = headers + [""] * (width - len(headers)) + ["原表行号", "错误原因"]
+        columns.extend(title for title in header if title and title not in columns)
         id_column = layout.columns.get("id_number")
         text_columns = [c for c in (id_column, layout.columns.get("phone")) if c is not None]
         _write_rows(sheet, header, (
@@ -840,6 +907,7 @@ def save_rejects(result: ImportResult, layouts: Sequence[SheetLayout], path: Pat
         workbook.active.title = "错误行"
         workbook.active.append(["没有错误行"])
     _save(workbook, path)
+    exports.record_export(session, staff_id, "保存花名册错误行", path, count, columns)
     return count
 
 

@@ -195,7 +195,8 @@ def test_rejected_rows_are_saved_with_their_reasons(database: Database, staff_id
     with database.trial() as session:
         result = roster.import_roster(session, staff_id, layouts, messy.name)
     out = tmp_path / "错误行.xlsx"
-    assert roster.save_rejects(result, layouts, out) == 2
+    with database.write() as session:
+        assert roster.save_rejects(session, staff_id, result, layouts, out) == 2
     sheet = openpyxl.load_workbook(out).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0] == HEADER + ["原表行号", "错误原因"]
@@ -207,8 +208,9 @@ def test_rejected_rows_are_saved_with_their_reasons(database: Database, staff_id
 
 def test_export_keeps_every_digit_and_imports_back(demo_database: Database, staff_id: int, tmp_path: Path) -> None:
     out = tmp_path / "名单.xlsx"
-    with demo_database.read() as session:
-        exported = roster.export_residents(session, ResidentQuery(), out, per_building=True)
+    with demo_database.write() as session:
+        exported = roster.export_residents(session, staff_id, ResidentQuery(), out, per_building=True,
+                                           full_id_numbers=True)
         expected = residents.find_ids(session, ResidentQuery())
     assert exported == len(expected)
     workbook = openpyxl.load_workbook(out)
@@ -270,12 +272,12 @@ def test_export_then_import_gives_the_same_roster(tmp_path_factory: pytest.TempP
                 onboarding.set_up(session, StationDetails("站", "", ""), "李红")
         assert run_import(first, 1, source).count(roster.NEW) == len(roster_people)
         exported = folder / "exported.xlsx"
-        with first.read() as session:
-            roster.export_residents(session, ResidentQuery(), exported)
+        with first.write() as session:
+            roster.export_residents(session, 1, ResidentQuery(), exported)
         assert run_import(second, 1, exported).count(roster.NEW) == len(roster_people)
         again = folder / "again.xlsx"
-        with second.read() as session:
-            roster.export_residents(session, ResidentQuery(), again)
+        with second.write() as session:
+            roster.export_residents(session, 1, ResidentQuery(), again)
         assert table(exported) == table(again)
     finally:
         first.close()

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
-from station import roster
+from station import access, roster, staff
+from station.errors import ValidationError
 from station.residents import ResidentQuery
 from ui import icons, messages
 from ui.table_models import SimpleTableModel
@@ -222,8 +223,9 @@ class RosterImportDialog(QDialog):
         if not path:
             return
         try:
-            count = roster.save_rejects(self.outcome, self._layouts, Path(path))
-        except roster.RosterError as error:
+            with self._db.write() as session:  # the file and its 操作记录 row together
+                count = roster.save_rejects(session, self._staff_id, self.outcome, self._layouts, Path(path))
+        except (roster.RosterError, ValidationError) as error:
             messages.warn(self, error.message)
             return
         messages.info(self, f"已保存 {count} 行到 {path}")
@@ -246,27 +248,59 @@ def open_roster(parent: QWidget, database: Database, staff_id: int, path: str | 
 
 
 class ExportDialog(QDialog):
-    """导出居民名单: everyone or the residents on screen, one sheet or one per building."""
+    """导出居民名单: everyone or the residents on screen, one sheet or one per building.
 
-    def __init__(self, database: Database, current: ResidentQuery, parent: QWidget | None = None) -> None:
+    What goes out follows the signed-in account's role: ID numbers masked (an administrator may tick
+    包含完整身份证号 for reporting upwards), care tags only for roles that may see them. The service
+    checks the same and records the export in 操作记录.
+    """
+
+    def __init__(self, database: Database, staff_id: int, current: ResidentQuery,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = database
+        self._staff_id = staff_id
         self._current = current
+        with database.read() as session:
+            self.role: str | None = staff.get(session, staff_id).role
         self.setWindowTitle("导出居民名单")
         self.everyone = QRadioButton("全部在住居民")
         self.filtered = QRadioButton("当前筛选出的居民（与名单中看到的一样）")
         self.everyone.setChecked(True)
         self.per_building = QCheckBox("每栋一张工作表")
-        self.note = QLabel("导出的表格包含完整的身份证号和电话，仅供上报使用，请妥善保管。")
+        self.full_id_numbers = QCheckBox("包含完整身份证号（仅供上报）")
+        self.full_id_numbers.setObjectName("full_id_numbers")
+        self.full_id_numbers.setChecked(False)
+        self.full_id_numbers.setVisible(access.allows(self.role, access.FULL_ID_NUMBERS))
+        self.full_id_numbers.toggled.connect(lambda _on: self._show_note())
+        self.note = QLabel()
+        self.note.setObjectName("export_note")
         self.note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = buttons.addButton("导出…", QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.clicked.connect(lambda: self.export())
         buttons.rejected.connect(self.reject)
+        if not access.allows(self.role, access.EXPORT_RESIDENTS):
+            self.export_button.setEnabled(False)
+            self.export_button.setToolTip(access.needs(access.EXPORT_RESIDENTS, "导出居民名单"))
         layout = QVBoxLayout(self)
-        for widget in (self.everyone, self.filtered, self.per_building, self.note):
+        for widget in (self.everyone, self.filtered, self.per_building, self.full_id_numbers, self.note):
             layout.addWidget(widget)
         layout.addWidget(buttons)
+        self._show_note()
+
+    def _show_note(self) -> None:
+        """What goes out, in the hint line."""
+        if not access.allows(self.role, access.EXPORT_RESIDENTS):
+            self.note.setText(access.needs(access.EXPORT_RESIDENTS, "导出居民名单") + "。")
+            return
+        parts = ["身份证号为完整号码，仅供上报使用" if self.wants_full_id_numbers() else "身份证号只显示前6位和后4位"]
+        if not access.allows(self.role, access.SEE_CARE):
+            parts.append("不含人员类别（关怀标签）")
+        self.note.setText(f"导出的表格包含姓名、住址和电话，{'；'.join(parts)}。请妥善保管；每次导出都记入操作记录。")
+
+    def wants_full_id_numbers(self) -> bool:
+        return self.full_id_numbers.isChecked() and access.allows(self.role, access.FULL_ID_NUMBERS)
 
     def export(self, path: str | None = None) -> int | None:
         if not path:
@@ -275,9 +309,10 @@ class ExportDialog(QDialog):
             return None
         query = self._current if self.filtered.isChecked() else ResidentQuery()
         try:
-            with self._db.read() as session:
-                count = roster.export_residents(session, query, Path(path), self.per_building.isChecked())
-        except roster.RosterError as error:
+            with self._db.write() as session:  # the file and its 操作记录 row together
+                count = roster.export_residents(session, self._staff_id, query, Path(path),
+                                                self.per_building.isChecked(), self.wants_full_id_numbers())
+        except (roster.RosterError, ValidationError) as error:
             messages.warn(self, error.message)
             return None
         messages.info(self, f"已导出 {count} 位居民到 {path}")
