@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from db.engine import Database
 from db.errors import DatabaseProblem
 from db.migrate import open_database
-from station import APP_NAME, APP_TITLE, __version__, backups, logs, onboarding
+from station import APP_NAME, APP_TITLE, __version__, audit, backups, logs, onboarding, paths
 from station.paths import backups_dir, database_path
 
 log = logging.getLogger("station.app")
@@ -140,11 +140,13 @@ class ActivationServer(QObject):
         window.activateWindow()
 
 
-def open_station(data_dir: Path, demo_compound: bool, smoke: bool = False) -> tuple[Database, tuple[int, str]] | int:
+def open_station(data_dir: Path, demo_compound: bool,
+                 smoke: bool = False) -> tuple[Database, tuple[int, str] | None] | int:
     """Open the database and make sure the station is set up.
 
-    Returns the database and the acting staff account, or an exit code: 2 when
-    the file cannot be opened, 0 when the user closed the first-run dialog.
+    Returns the database and the account that just set the station up in the first-run dialog (it
+    typed its password there: no sign-in follows), or None when whoever works must sign in; or an
+    exit code: 2 when the file cannot be opened, 0 when the user closed the first-run dialog.
     """
     try:
         database = open_database(database_path(data_dir), backups_dir(data_dir))
@@ -176,8 +178,8 @@ def open_station(data_dir: Path, demo_compound: bool, smoke: bool = False) -> tu
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.staff is None:
             database.close()
             return 0
-        staff = dialog.staff
-    return database, staff
+        return database, (dialog.staff if dialog.set_up_here else None)
+    return database, None
 
 
 def offer_restore(data_dir: Path, what: str) -> Database | None:
@@ -199,8 +201,12 @@ def offer_restore(data_dir: Path, what: str) -> Database | None:
     if answer != QMessageBox.StandardButton.Yes:
         return None
     try:
+        undone = backups.undone_by_restore(database_path(data_dir), good.path)  # [] when it cannot be read
         restored = backups.restore(database_path(data_dir), good, folder)
         database = open_database(database_path(data_dir), folder)
+        with database.write() as session:  # nobody has signed in yet: the computer's user is named
+            audit.record_restore(session, None, backups.restore_summary(
+                restored, f"启动时数据文件无法打开，电脑用户 {getpass.getuser()}", len(undone)), undone)
     except (backups.BackupError, DatabaseProblem) as error:
         QMessageBox.critical(None, APP_TITLE, f"恢复没有成功：{error.message}")
         return None
@@ -213,11 +219,13 @@ def run(data_dir: Path, demo: bool = False, smoke: bool = False, started: float 
     """Start the program on ``data_dir``; returns the exit code."""
     started = started if started is not None else time.perf_counter()
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        tightened = paths.secure_data_dir(data_dir)  # private to its owner (0700, files 0600)
     except OSError as error:
         print(f"无法创建数据文件夹 {data_dir}：{error}", file=sys.stderr)
         return 2
     log_file = logs.configure(data_dir)
+    for change in tightened:
+        log.warning("data folder was open to others, made private: %s", change)
     log.info("starting %s %s on %s", APP_NAME, __version__, data_dir)
     # An installation check fails at once on a bug instead of waiting at an error dialog nobody sees.
     app = make_application(install_hook=not smoke)
@@ -229,14 +237,18 @@ def run(data_dir: Path, demo: bool = False, smoke: bool = False, started: float 
         if isinstance(opened, int):
             return opened
         database, staff = opened
-        if not smoke:  # an installation check signs nobody in
+        if smoke:  # an installation check signs nobody in: the window shows as the first administrator's
+            with database.read() as session:
+                staff = staff or onboarding.acting_staff(session)
+        elif staff is None:
             from ui.login import LoginDialog
 
-            login = LoginDialog(database, preselect=staff[0])
+            login = LoginDialog(database)  # on the last person who signed in at this computer
             if login.exec() != QDialog.DialogCode.Accepted or login.staff is None:
                 database.close()
                 return 0
             staff = login.staff
+        assert staff is not None
         from ui.main_window import MainWindow
 
         window = MainWindow(database, staff, data_dir)

@@ -19,7 +19,7 @@ from ui.table_models import SimpleTableModel
 class AuditLogDialog(QDialog):
     """The log newest first, filtered by staff member, kind of record, action, dates and a word."""
 
-    HEADERS = ("时间", "工作人员", "操作", "对象", "编号", "内容", "修改前", "修改后")
+    HEADERS = ("时间", "", "工作人员", "操作", "对象", "编号", "内容", "修改前", "修改后")
 
     def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,7 +65,8 @@ class AuditLogDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(hint_label("每一项修改都记在这里，不能改也不能删。最多显示最近的2000条，可按条件筛选。"))
+        layout.addWidget(hint_label("每一项修改都记在这里，不能改也不能删；从备份恢复时被撤销的那段时间的记录也保留，"
+                                    "标为“恢复前”（灰色）。最多显示最近的2000条，可按条件筛选。"))
         layout.addLayout(filters)
         layout.addWidget(self.error)
         layout.addWidget(self.table)
@@ -96,6 +97,8 @@ class AuditLogDialog(QDialog):
         except ValidationError as error:
             self.error.setText(error.message)
             self.rows = []
-        self.model.set_rows([(f"{r.at:%Y-%m-%d %H:%M:%S}", r.staff, r.action, r.entity,
+        # Rows of a period a restore undid are kept and shown, marked 恢复前, in grey.
+        self.model.set_rows([(f"{r.at:%Y-%m-%d %H:%M:%S}", "恢复前" if r.undone else "", r.staff, r.action, r.entity,
                               "" if r.entity_id is None else r.entity_id, r.summary, r.before, r.after)
-                             for r in self.rows], [r.id for r in self.rows])
+                             for r in self.rows], [r.id for r in self.rows],
+                            grey=[n for n, r in enumerate(self.rows) if r.undone])

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidge
 from sqlalchemy import func, select
 
 from db.engine import Database
+from db.errors import DatabaseProblem
 from db.models import AuditEntry
 from station import backups, settings
 from station.backups import BackupError, BackupInfo, ThinPolicy
@@ -74,8 +75,11 @@ class BackupKeeper(QObject):
 
     def start(self) -> None:
         """The start's backup (in the background, fully checked) and the half-hourly timer."""
-        with self._db.read() as session:
-            minutes = int(settings.get(session, settings.BACKUP_MINUTES))
+        try:
+            with self._db.read() as session:
+                minutes = int(settings.get(session, settings.BACKUP_MINUTES))
+        except DatabaseProblem:  # a damaged file: the start's backup below finds it and says so
+            minutes = int(settings.SPECS[settings.BACKUP_MINUTES].default)
         self.timer.start(minutes * 60 * 1000)
         self.backup_in_background("start", full_check=True)
 

@@ -18,6 +18,7 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self._db = database
         self.staff: tuple[int, str] | None = None
+        self.set_up_here = False  # the administrator typed their password here: no sign-in follows
         self.setWindowTitle("欢迎使用党群服务站工作台")
         self.station = QLineEdit()
         self.station.setObjectName("station")
@@ -29,11 +30,21 @@ class FirstRunDialog(QDialog):
         self.staff_name = QLineEdit()
         self.staff_name.setObjectName("staff")
         self.staff_name.setPlaceholderText("您的姓名，作为第一个管理员账号")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("至少6位，以后每次登录都要输入")
+        self.confirm = QLineEdit()
+        self.confirm.setObjectName("confirm")
+        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm.setPlaceholderText("再输入一遍")
         self.form = FieldForm()
         self.form.add_field("name", "服务站名称：", self.station)
         self.form.add_field("community", "所属社区：", self.community)
         self.form.add_field("street", "所属街道：", self.street)
         self.form.add_field("staff", "工作人员：", self.staff_name)
+        self.form.add_field("password", "登录密码：", self.password)
+        self.form.add_field("confirm", "确认密码：", self.confirm)
 
         buttons = QDialogButtonBox()
         self.start_button = buttons.addButton("开始使用", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -59,17 +70,24 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.form.general_error)
         layout.addStretch(1)
         layout.addWidget(buttons)
-        self.resize(520, 360)
+        self.resize(520, self.sizeHint().height())
 
     def save(self) -> None:
         details = StationDetails(self.station.text(), self.community.text(), self.street.text())
         try:
             with self._db.write() as session:
-                staff_id = onboarding.set_up(session, details, self.staff_name.text())
+                staff_id = onboarding.set_up(session, details, self.staff_name.text(), self.password.text(),
+                                             self.confirm.text())
         except ValidationError as error:
             self.form.show_errors(error.errors)
             return
         self.staff = (staff_id, self.staff_name.text().strip())
+        self.set_up_here = True
+        from PySide6.QtCore import QSettings
+
+        from ui.login import LAST_ACCOUNT_KEY
+
+        QSettings().setValue(LAST_ACCOUNT_KEY, staff_id)
         self.accept()
 
     def load_demo(self) -> None:

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
-from station import home, points
+from station import access, home, points
 from station.errors import ValidationError
 from station.home import Series, TodayCounts
 from ui import messages
-from ui.pages import make_button, make_table
+from ui.pages import make_button, make_table, role_of
 from ui.reports import make_report, open_file
 from ui.table_models import SimpleTableModel
 
@@ -92,7 +92,9 @@ class HomeTab(QWidget):
         self.counts: TodayCounts | None = None
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
-        for n, (key, label, target) in enumerate(COUNTS):
+        sees_care = access.allows(role_of(database, staff_id), access.SEE_CARE)
+        shown = [count for count in COUNTS if sees_care or count[0] != "visits_overdue"]  # care is not everyone's
+        for n, (key, label, target) in enumerate(shown):
             button = QPushButton(label)
             button.setObjectName(f"count_{key}")
             button.setMinimumHeight(46)
@@ -156,7 +158,9 @@ class HomeTab(QWidget):
             figures = home.month_figures(session, self.month())
         for key, label, _target in COUNTS:
             value = getattr(self.counts, key)
-            button = self.buttons[key]
+            button = self.buttons.get(key)
+            if button is None:
+                continue
             button.setText(f"{label}\n{value}")
             urgent = bool(value) and key in URGENT
             font = QApplication.font()  # a third larger than the text around it, at any 文字大小
@@ -177,21 +181,26 @@ class HomeTab(QWidget):
             chart.set_series(data)
 
     def print_summary(self) -> Path | None:
-        return make_report(self, self._db, "station-summary", self.month())
+        return make_report(self, self._db, self._staff_id, "station-summary", self.month())
 
     def export_summary(self, path: str | None = None) -> Path | None:
-        """月度工作报表 as an .xlsx the community combines across stations."""
-        from station import reports
+        """月度工作报表 as an .xlsx the community combines across stations, recorded in 操作记录."""
+        from station import exports, reports
+        from station.reports import summary
 
-        suggested = f"月度工作报表-{self.month()}.xlsx"
+        month = self.month()
+        suggested = f"月度工作报表-{month}.xlsx"
         if path is None:
             path, _filter = QFileDialog.getSaveFileName(self, "导出月度工作报表", suggested, "Excel 文件 (*.xlsx)")
             if not path:
                 return None
         target = Path(path if path.lower().endswith(".xlsx") else path + ".xlsx")
         try:
-            with self._db.read() as session:
-                written = reports.build(session, "station-summary", self.month(), target)
+            with self._db.write() as session:  # the file and its 操作记录 row together
+                written = reports.build(session, "station-summary", month, target)
+                rows = exports.workbook_rows(written.path).get("指标", 0)
+                exports.record_export(session, self._staff_id, f"导出{summary.TITLE}", written.path, rows,
+                                      summary.XLSX_COLUMNS, unit="项指标", month=month)
         except ValidationError as error:
             messages.warn(self, error.message)
             return None

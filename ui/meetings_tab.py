@@ -573,7 +573,7 @@ class MeetingsPage(Page):
         """签到表, 会议记录 or 议事结果公示 of the chosen meeting, saved as a PDF and opened."""
         row = self.selected()
         if row is not None:
-            make_report(self, self._db, name, "", person=row.label, record_id=row.id)
+            make_report(self, self._db, self._staff_id, name, "", person=row.label, record_id=row.id)
 
 
 class MeetingsTab(PagedTab):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from db.engine import Database
+from station import access, staff
 from station.errors import ValidationError
 from ui import icons, messages
 from ui.forms import StepDialog, hint_label
@@ -69,8 +70,28 @@ def make_button(icon: str, text: str, name: str) -> QPushButton:
     return button
 
 
+def role_of(database: Database, staff_id: int) -> str:
+    """The signed-in account's role (录入员, 积分审核员, 管理员)."""
+    with database.read() as session:
+        return staff.get(session, staff_id).role
+
+
+def offer(role: str, roles: Sequence[str], *widgets: QWidget) -> bool:
+    """Show ``widgets`` only to a role among ``roles``: what a role may not do is not offered.
+
+    (The service checks the role again; this only keeps the page honest about what can be done.)
+    """
+    allowed = access.allows(role, roles)
+    for widget in widgets:
+        widget.setVisible(allowed)
+        if not allowed:
+            widget.setEnabled(False)
+            widget.setProperty("not_offered", True)  # a toolbar built later leaves it out too
+    return allowed
+
+
 class Page(QWidget):
-    """A page of the points tab; reloads when shown after a change."""
+    """A page of a tab; reloads when shown after a change. ``role`` is the signed-in account's."""
 
     changed = Signal()  # the page changed the records
 
@@ -78,8 +99,13 @@ class Page(QWidget):
         super().__init__(parent)
         self._db = database
         self._staff_id = staff_id
+        self.role = role_of(database, staff_id)
         self.stale = True
         self.dialog: QDialog | None = None
+
+    def offer(self, roles: Sequence[str], *widgets: QWidget) -> bool:
+        """Show ``widgets`` only when the signed-in role is among ``roles``."""
+        return offer(self.role, roles, *widgets)
 
     def reload(self) -> None:
         raise NotImplementedError
@@ -131,7 +157,9 @@ def toolbar(*buttons: QWidget) -> QToolBar:
     """A row of buttons that folds the last ones into a » menu when the window is narrow."""
     bar = QToolBar()
     for widget in buttons:
-        bar.addWidget(widget)
+        action = bar.addWidget(widget)
+        if widget.property("not_offered"):  # a role that may not use it: see offer()
+            action.setVisible(False)
     return bar
 
 

@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sqlalchemy.orm import Session
+
 from db.engine import Database
-from station import compound, points, settings, staff
+from station import access, compound, points, settings, staff
 from station.errors import ValidationError
 from station.points import LedgerQuery, LedgerRow
-from station.vocab import AUDITOR
 from ui import messages
 from ui.points_dialogs import (
     LEDGER_HEADERS,
@@ -33,8 +34,8 @@ from ui.points_dialogs import (
     ledger_greys,
 )
 from ui.forms import hint_label
+from ui.login import ActAsDialog
 from ui.reports import make_report
-from ui.staff_dialogs import StaffDialog
 from ui.pages import Page, PagedTab, make_button, make_table, select_where, selected_rows
 from ui.table_models import SimpleTableModel
 
@@ -167,110 +168,118 @@ class LedgerPage(Page):
 
     def print_notice(self) -> None:
         month = self.month.currentData() or points.month_of(dt.date.today())
-        make_report(self, self._db, MONTHLY_NOTICE, month, [self.building.currentData()]
+        make_report(self, self._db, self._staff_id, MONTHLY_NOTICE, month, [self.building.currentData()]
                     if self.building.currentData() is not None else None)
 
 
 class ReviewPage(Page):
-    """待审核: the audit group approves or rejects entries, one or many at a time."""
+    """待审核: the audit group approves or rejects entries, one or many at a time, as the signed-in account.
+
+    换人审核 lets a member of the audit group who is not signed in approve at this desk with their own
+    password; the action is theirs, and the desk stays with its own person.
+    """
 
     def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
         super().__init__(database, staff_id, parent)
         self._rows: list[LedgerRow] = []
-        self.reviewer = QComboBox()
-        self.reviewer.setObjectName("reviewer")
-        self.no_auditor = QLabel("还没有积分审核员账号。积分须由积分审核小组成员审核，请先添加审核员。")
-        self.no_auditor.setStyleSheet("color: #c0392b;")
-        self.no_auditor.setWordWrap(True)
-        self.staff_button = make_button("fa5s.users-cog", "工作人员…", "staff")
-        self.staff_button.clicked.connect(self.open_staff)
         self.model = SimpleTableModel(LEDGER_HEADERS, self)
         self.table = make_table(self.model, "pending", multi=True)
         self.approve_button = make_button("fa5s.check", "通过所选", "approve")
         self.approve_button.clicked.connect(lambda: self.approve())
         self.reject_button = make_button("fa5s.times", "驳回所选…", "reject")
         self.reject_button.clicked.connect(lambda: self.reject_selected())
+        self.act_as_button = make_button("fa5s.user-check", "换人审核…", "act_as")
+        self.act_as_button.setToolTip("审核小组的另一位成员在这台电脑上审核：输入他自己的账号和密码，审核记在他名下")
+        self.act_as_button.clicked.connect(lambda: self.review_as_other())
         select_all = make_button("fa5s.check-double", "全选", "select_all")
         select_all.clicked.connect(self.table.selectAll)
         self.count = QLabel()
-        top = QHBoxLayout()
-        top.addWidget(QLabel("审核人："))
-        top.addWidget(self.reviewer)
-        top.addWidget(self.no_auditor)
-        top.addWidget(self.staff_button)
-        top.addStretch()
+        self.may_review = self.offer(access.APPROVE_POINTS, self.approve_button, self.reject_button)
         actions = QHBoxLayout()
-        for button in (select_all, self.approve_button, self.reject_button):
+        for button in (select_all, self.approve_button, self.reject_button, self.act_as_button):
             actions.addWidget(button)
         actions.addStretch()
         actions.addWidget(self.count)
-        hint = hint_label("自己录入的积分不能由自己审核。审核通过的积分才计入居民和住户的积分。")
+        who = (f"审核人：{self.staff_name()}。" if self.may_review else
+               f"{access.needs(access.APPROVE_POINTS, '审核积分')}；审核小组成员可以点“换人审核”，输入自己的密码审核。")
+        hint = hint_label(who + "自己录入的积分不能由自己审核。审核通过的积分才计入居民和住户的积分。")
+        hint.setObjectName("review_hint")
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
         layout.addWidget(hint)
         layout.addLayout(actions)
         layout.addWidget(self.table)
 
+    def staff_name(self) -> str:
+        with self._db.read() as session:
+            return staff.get(session, self._staff_id).name
+
     def reload(self) -> None:
-        current = self.reviewer.currentData()
         with self._db.read() as session:
-            auditors = staff.accounts(session, AUDITOR, active_only=True)
             self._rows = points.ledger(session, LedgerQuery(status=points.PENDING, limit=5000))
-        self.reviewer.blockSignals(True)
-        self.reviewer.clear()
-        for account in auditors:
-            self.reviewer.addItem(account.name, account.id)
-        if current is not None and self.reviewer.findData(current) >= 0:
-            self.reviewer.setCurrentIndex(self.reviewer.findData(current))
-        self.reviewer.blockSignals(False)
-        self.reviewer.setVisible(bool(auditors))
-        self.no_auditor.setVisible(not auditors)
-        self.model.set_rows([ledger_cells(r) for r in self._rows], [r.id for r in self._rows])
-        with self._db.read() as session:
             waiting = points.pending_count(session)
+        self.model.set_rows([ledger_cells(r) for r in self._rows], [r.id for r in self._rows])
         self.count.setText(f"待审核 {waiting} 条" + (f"，显示最早的 {len(self._rows)} 条" if waiting > len(self._rows)
                                                     else ""))
-        self.approve_button.setEnabled(bool(auditors and self._rows))
-        self.reject_button.setEnabled(bool(auditors and self._rows))
+        for button in (self.approve_button, self.reject_button):
+            button.setEnabled(self.may_review and bool(self._rows))
+        self.act_as_button.setEnabled(bool(self._rows))
         self.stale = False
 
     def selected_ids(self) -> list[int]:
         return [self._rows[n].id for n in selected_rows(self.table)]
 
-    def _check(self) -> tuple[int, list[int]] | None:
+    def _chosen(self) -> list[int] | None:
         ids = self.selected_ids()
         if not ids:
             messages.info(self, "请先在表中选择要审核的记录（可按住 Ctrl 或 Shift 多选，或点“全选”）。")
             return None
-        return int(self.reviewer.currentData()), ids
+        return ids
 
     def approve(self) -> bool:
-        chosen = self._check()
-        if chosen is None:
+        """通过所选, as the signed-in auditor."""
+        ids = self._chosen() if self.may_review else None
+        if ids is None:
             return False
-        reviewer, ids = chosen
-        if len(ids) > 1 and not messages.confirm(self, f"以{self.reviewer.currentText()}的名义审核通过所选的{len(ids)}条记录？"):
+        if len(ids) > 1 and not messages.confirm(self, f"审核通过所选的{len(ids)}条记录？"):
             return False
-        return self._run(lambda session: points.review(session, reviewer, ids, approve=True))
+        return self._run(lambda session: points.review(session, self._staff_id, ids, approve=True))
 
     def reject_selected(self) -> ReasonDialog | None:
-        chosen = self._check()
-        if chosen is None:
+        """驳回所选…, as the signed-in auditor, with a reason."""
+        ids = self._chosen() if self.may_review else None
+        if ids is None:
             return None
-        reviewer, ids = chosen
 
         def reject(reason: str) -> None:
             with self._db.write() as session:
-                points.review(session, reviewer, ids, approve=False, reason=reason)
+                points.review(session, self._staff_id, ids, approve=False, reason=reason)
             self.changed.emit()
 
         dialog = ReasonDialog("驳回", f"驳回所选的{len(ids)}条记录。被驳回的记录保留在台账中，不计分。", reject, self)
         self._open(dialog)
         return dialog
 
-    def open_staff(self) -> StaffDialog:
-        dialog = StaffDialog(self._db, self._staff_id, self)
-        dialog.finished.connect(lambda _r: self.reload())
+    def review_as_other(self) -> ActAsDialog | None:
+        """换人审核: another auditor types their own account and password; the review is theirs alone."""
+        ids = self._chosen()
+        if ids is None:
+            return None
+        verdict = QComboBox()
+        verdict.setObjectName("verdict")
+        verdict.addItem("通过", True)
+        verdict.addItem("驳回", False)
+        reason = QLineEdit()
+        reason.setObjectName("reason")
+        reason.setPlaceholderText("驳回时必填")
+
+        def review(session: Session, account_id: int) -> None:
+            points.review(session, account_id, ids, approve=bool(verdict.currentData()), reason=reason.text())
+
+        dialog = ActAsDialog(self._db, "换人审核", f"所选的{len(ids)}条记录由审核小组的另一位成员审核：请他选自己的账号，"
+                             "输入自己的密码。审核记在他的名下，这台电脑仍是现在的操作员。", "审核积分",
+                             access.APPROVE_POINTS, review, self, exclude=self._staff_id, ok_text="审核",
+                             fields=(("verdict", "审核结果：", verdict), ("reason", "驳回原因：", reason)))
+        dialog.accepted.connect(self.changed.emit)
         self._open(dialog)
         return dialog
 
@@ -293,6 +302,7 @@ class MonthsPage(Page):
         self.print_button.clicked.connect(lambda: self.print_selected())
         self._lay_out("一月一评、一月一示：每月审核完毕后结账，并按楼栋打印积分公示张贴。结账后的更正记在当月。",
                       (self.close_button, self.print_button), self.table)
+        self.may_close = self.offer(access.CLOSE_MONTH, self.close_button)
 
     def reload(self) -> None:
         with self._db.read() as session:
@@ -308,7 +318,8 @@ class MonthsPage(Page):
     def _update_buttons(self) -> None:
         month = self.selected()
         ended = month is not None and points.month_bounds(month.month)[1] < dt.date.today()
-        self.close_button.setEnabled(month is not None and ended and month.closed_at is None and not month.pending)
+        self.close_button.setEnabled(self.may_close and month is not None and ended and month.closed_at is None
+                                     and not month.pending)
         self.close_button.setToolTip(
             "本月审核完毕后结账：结账后不能再记入该月" if month is None or self.close_button.isEnabled()
             else "已结账" if month.closed_at else "还有待审核的记录" if month.pending else "这个月还没有过完")
@@ -319,6 +330,8 @@ class MonthsPage(Page):
 
     def close_selected(self) -> bool:
         month = self.selected()
+        if not self.may_close:
+            return False
         if month is None:
             messages.info(self, "请先选择要结账的月份。")
             return False
@@ -328,7 +341,7 @@ class MonthsPage(Page):
 
     def print_selected(self) -> None:
         month = self.selected()
-        make_report(self, self._db, MONTHLY_NOTICE, month.month if month else points.month_of(dt.date.today()))
+        make_report(self, self._db, self._staff_id, MONTHLY_NOTICE, month.month if month else points.month_of(dt.date.today()))
 
 
 class StarsPage(Page):
@@ -365,6 +378,8 @@ class StarsPage(Page):
         layout.addWidget(self.levels)
         layout.addWidget(self.state)
         layout.addWidget(self.table)
+        self.may_rate = self.offer(access.RATE_STARS, self.rate_button)
+        self.offer(access.SETTINGS, self.settings_button)
 
     def reload(self) -> None:
         current = self.period.currentData()
@@ -404,7 +419,7 @@ class StarsPage(Page):
         self.model.set_rows([
             (f"{points.star_label(r.stars)}家庭", r.room_code, r.address, r.head, r.points, r.voucher) for r in rows
         ], [r.household_id for r in rows])
-        self.rate_button.setEnabled(view.rated_at is None and view.last < dt.date.today())
+        self.rate_button.setEnabled(self.may_rate and view.rated_at is None and view.last < dt.date.today())
         self.print_button.setEnabled(view.rated_at is not None)
 
     def rate(self) -> bool:
@@ -418,7 +433,7 @@ class StarsPage(Page):
     def print_roll(self) -> None:
         view = self.selected()
         if view is not None:
-            make_report(self, self._db, STAR_ROLL, view.period)
+            make_report(self, self._db, self._staff_id, STAR_ROLL, view.period)
 
     def edit_settings(self) -> StarSettingsDialog:
         dialog = StarSettingsDialog(self._db, self._staff_id, self)
@@ -546,6 +561,8 @@ class CataloguePage(Page):
         self.default_button.clicked.connect(lambda: self.load_default())
         self._lay_out("积分 = 基础积分 + 正面加分 − 负面减分。减分项的分值为负数。停用的项目不能再记分，已记的记录保留。",
                       (self.add_button, self.edit_button, self.retire_button, self.default_button), self.table)
+        self.may_edit = self.offer(access.CATALOGUE, self.add_button, self.edit_button, self.retire_button,
+                                   self.default_button)
 
     def reload(self) -> None:
         with self._db.read() as session:
@@ -555,7 +572,7 @@ class CataloguePage(Page):
              "在用" if i.active else "已停用", i.entries, i.note) for i in self._items
         ], [i.id for i in self._items], grey=[n for n, i in enumerate(self._items) if not i.active],
             red=[n for n, i in enumerate(self._items) if i.points < 0 and i.active])
-        self.default_button.setVisible(not self._items)
+        self.default_button.setVisible(self.may_edit and not self._items)
         self.stale = False
         self._update_buttons()
 
@@ -565,8 +582,8 @@ class CataloguePage(Page):
 
     def _update_buttons(self) -> None:
         item = self.selected()
-        self.edit_button.setEnabled(item is not None)
-        self.retire_button.setEnabled(item is not None)
+        self.edit_button.setEnabled(self.may_edit and item is not None)
+        self.retire_button.setEnabled(self.may_edit and item is not None)
         self.retire_button.setText("启用" if item is not None and not item.active else "停用")
 
     def add(self) -> ItemDialog:
@@ -577,7 +594,7 @@ class CataloguePage(Page):
 
     def edit(self) -> ItemDialog | None:
         item = self.selected()
-        if item is None:
+        if item is None or not self.may_edit:
             return None
         dialog = ItemDialog(self._db, self._staff_id, item, self)
         dialog.accepted.connect(self.changed.emit)

@@ -25,10 +25,11 @@ def open_file(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def make_report(parent: QWidget | None, database: Database, name: str, period: str,
+def make_report(parent: QWidget | None, database: Database, staff_id: int, name: str, period: str,
                 building_ids: list[int] | None = None, resident_id: int | None = None,
                 person: str = "", record_id: int | None = None) -> Path | None:
-    """Ask for a file, write the notice ``name`` for ``period`` and open it. None when cancelled or refused.
+    """Ask for a file, write the notice ``name`` for ``period``, record it in 操作记录 under ``staff_id``
+    (the signed-in account) and open it. None when cancelled or refused.
 
     ``resident_id`` and ``person`` (the name, for the file's name) are for a personal certificate;
     ``record_id`` names the one record a print is about (a redemption's slip).
@@ -46,13 +47,14 @@ def make_report(parent: QWidget | None, database: Database, name: str, period: s
     target = Path(chosen) if chosen.lower().endswith(".pdf") else Path(chosen + ".pdf")
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        with database.read() as session:
-            written = reports.make(session, name, period, target, building_ids=building_ids,
-                                   resident_id=resident_id, record_id=record_id)
+        with database.write() as session:  # the print and its 操作记录 row together
+            written = reports.build(session, name, period, target, building_ids=building_ids,
+                                    resident_id=resident_id, record_id=record_id)
+            reports.record_print(session, staff_id, name, written)
     except ValidationError as error:
         messages.warn(parent, error.message)
         return None
     finally:
         QApplication.restoreOverrideCursor()
-    open_file(written)
-    return written
+    open_file(written.path)
+    return written.path

@@ -97,6 +97,9 @@ class ResidentsTab(QWidget):
         header.setStretchLastSection(True)
         for column, width in ((0, 110), (1, 50), (2, 50), (3, 130), (4, 90), (5, 115), (6, 90), (7, 110), (8, 120), (9, 50)):
             self.table.setColumnWidth(column, width)
+        # A role that may not see care tags gets no 关怀标签 column at all: an empty one would read as
+        # "nobody here needs care".
+        self.table.setColumnHidden(ResidentTableModel.COL_CARE, not self.sees_care)
         self.table.doubleClicked.connect(lambda _index: self.edit_resident())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
-from station import compound, points, shop, staff
+from station import access, compound, points, shop, staff
 from station.errors import ValidationError
 from station.shop import (
     BasketLine,
@@ -37,9 +37,9 @@ from station.shop import (
     VoucherRow,
 )
 from station.validation import mask_phone
-from station.vocab import ADMIN, AUDITOR
 from ui import icons, messages
 from ui.forms import ERROR_STYLE, hint_label
+from ui.login import ActAsDialog
 from ui.pages import Page, PagedTab, make_button, make_table, select_where, selected_rows, toolbar
 from ui.pickers import PersonPicker
 from ui.points_dialogs import ReasonDialog
@@ -53,7 +53,6 @@ from ui.shop_dialogs import (
     StockTakeDialog,
     WriteOffDialog,
 )
-from ui.staff_dialogs import StaffDialog
 from ui.table_models import SimpleTableModel
 
 SLIP = "redemption-slip"
@@ -61,8 +60,6 @@ LEDGER = "stock-ledger"
 THANKS = "donor-thanks"
 STATEMENT = "merchant-statement"
 DONE_STYLE = "color: #1e7e34;"
-SHELF_ROLES = (ADMIN, AUDITOR)
-NO_SHELF_ROLE = "修改货架需要管理员或积分审核员账号"
 
 
 def slip_available() -> bool:
@@ -129,11 +126,6 @@ def _left_text(row: ShelfRow) -> str:
     if row.monthly_quota is None:
         return "不限"
     return f"本月剩{row.quota_left}/{row.monthly_quota}"
-
-
-def _operator_role(database: Database, staff_id: int) -> str:
-    with database.read() as session:
-        return staff.get(session, staff_id).role
 
 
 class RedeemPage(Page):
@@ -501,7 +493,7 @@ class RedeemPage(Page):
 
     def print_slip(self) -> None:
         if self.last_redemption is not None:
-            make_report(self, self._db, SLIP, "", person=_slip_name(self.last_redemption),
+            make_report(self, self._db, self._staff_id, SLIP, "", person=_slip_name(self.last_redemption),
                         record_id=self.last_redemption)
 
 
@@ -543,10 +535,7 @@ class ShelfPage(Page):
         self.done.setObjectName("shelf_done")
         self.done.setStyleSheet(DONE_STYLE)
         self.moves_title = QLabel()
-        self._may_edit = _operator_role(database, staff_id) in SHELF_ROLES
-        for button in (self.add_button, self.edit_button, self.retire_button):
-            button.setToolTip("" if self._may_edit else NO_SHELF_ROLE)
-        self.add_button.setEnabled(self._may_edit)
+        self._may_edit = self.offer(access.SHELF, self.add_button, self.edit_button, self.retire_button)
 
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -696,7 +685,7 @@ class ShelfPage(Page):
 
     def _print_span(self, name: str, title: str, prompt: str) -> PeriodDialog:
         dialog = PeriodDialog(title, prompt, _span_choices(self._db, dt.date.today()), _check_span, parent=self)
-        dialog.accepted.connect(lambda: make_report(self, self._db, name, dialog.period))
+        dialog.accepted.connect(lambda: make_report(self, self._db, self._staff_id, name, dialog.period))
         self._open(dialog)
         return dialog
 
@@ -721,56 +710,38 @@ class RedemptionsPage(Page):
     def __init__(self, database: Database, staff_id: int, parent: QWidget | None = None) -> None:
         super().__init__(database, staff_id, parent)
         self._rows: list[RedemptionRow] = []
-        self.auditor = QComboBox()
-        self.auditor.setObjectName("auditor")
-        self.no_auditor = QLabel("还没有积分审核员账号。撤销兑换须由积分审核员操作，请先添加审核员。")
-        self.no_auditor.setStyleSheet(ERROR_STYLE)
-        self.no_auditor.setWordWrap(True)
-        self.staff_button = make_button("fa5s.users-cog", "工作人员…", "staff")
-        self.staff_button.clicked.connect(lambda: self.open_staff())
         self.model = SimpleTableModel(self.HEADERS, self)
         self.table = make_table(self.model, "redemptions")
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.cancel_button = make_button("fa5s.undo", "撤销兑换…", "cancel_redemption")
         self.cancel_button.clicked.connect(lambda: self.cancel_selected())
+        self.act_as_button = make_button("fa5s.user-check", "换人撤销…", "cancel_as_other")
+        self.act_as_button.setToolTip("积分审核员不在这台电脑上登录时：他输入自己的账号和密码撤销，记在他名下")
+        self.act_as_button.clicked.connect(lambda: self.cancel_as_other())
+        self.may_cancel = self.offer(access.CANCEL_REDEMPTION, self.cancel_button)
         self.slip_button = make_button("fa5s.print", "打印兑换凭证", "print_record_slip")
         self.slip_button.clicked.connect(lambda: self.print_slip())
         self.table.doubleClicked.connect(lambda _i: self.print_slip())
         self.count = QLabel()
-        top = QHBoxLayout()
-        top.addWidget(QLabel("审核人："))
-        top.addWidget(self.auditor)
-        top.addWidget(self.no_auditor, 1)
-        top.addWidget(self.staff_button)
-        top.addStretch()
         actions = QHBoxLayout()
         actions.addWidget(self.cancel_button)
+        actions.addWidget(self.act_as_button)
         actions.addWidget(self.slip_button)
         actions.addStretch()
         actions.addWidget(self.count)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(hint_label("撤销兑换由积分审核员操作：积分退回、物品退回库存，原记录保留并标明“已撤销”。"))
+        layout.addWidget(hint_label("撤销兑换由积分审核员操作：积分退回、物品退回库存，原记录保留并标明“已撤销”。"
+                                    + ("" if self.may_cancel else "审核员不在这台电脑上登录时，点“换人撤销”由他输入自己的密码。")))
         layout.addLayout(actions)
         layout.addWidget(self.table)
 
     def reload(self) -> None:
-        current, chosen = self.selected(), self.auditor.currentData()
+        current = self.selected()
         with self._db.read() as session:
-            auditors = staff.accounts(session, AUDITOR, active_only=True)
             names = {account.id: account.name for account in staff.accounts(session)}
             self._rows = shop.redemptions(session)
             places = {r.household_id: compound.household_view(session, r.household_id).address
                       for r in self._rows if r.who == "全户"}
-        self.auditor.blockSignals(True)
-        self.auditor.clear()
-        for account in auditors:
-            self.auditor.addItem(account.name, account.id)
-        if chosen is not None and self.auditor.findData(chosen) >= 0:
-            self.auditor.setCurrentIndex(self.auditor.findData(chosen))
-        self.auditor.blockSignals(False)
-        self.auditor.setVisible(bool(auditors))
-        self.no_auditor.setVisible(not auditors)
         self.model.set_rows([
             (r.id, f"{r.at:%Y-%m-%d %H:%M}", places[r.household_id] + "全户" if r.who == "全户" else r.who, r.items,
              r.points, "已撤销" if r.cancelled else "已兑换", names.get(r.recorded_by, ""))
@@ -789,35 +760,48 @@ class RedemptionsPage(Page):
 
     def _update_buttons(self) -> None:
         row = self.selected()
-        self.cancel_button.setEnabled(row is not None and not row.cancelled and self.auditor.count() > 0)
+        open_ = row is not None and not row.cancelled
+        self.cancel_button.setEnabled(self.may_cancel and open_)
+        self.act_as_button.setEnabled(open_)
         self.slip_button.setEnabled(row is not None)
 
     def print_slip(self) -> None:
         """The selected redemption's slip again (a cancelled one prints marked 已撤销)."""
         row = self.selected()
         if row is not None:
-            make_report(self, self._db, SLIP, "", person=_slip_name(row.id), record_id=row.id)
+            make_report(self, self._db, self._staff_id, SLIP, "", person=_slip_name(row.id), record_id=row.id)
 
     def cancel_selected(self) -> ReasonDialog | None:
+        """撤销兑换…, as the signed-in auditor, with a reason."""
         row = self.selected()
-        if row is None or row.cancelled or self.auditor.currentData() is None:
+        if row is None or row.cancelled or not self.may_cancel:
             return None
-        auditor = int(self.auditor.currentData())
 
         def cancel(reason: str) -> None:
             with self._db.write() as session:
-                shop.cancel_redemption(session, auditor, row.id, reason)
+                shop.cancel_redemption(session, self._staff_id, row.id, reason)
             self.changed.emit()
 
         dialog = ReasonDialog(
-            "撤销兑换", f"以{self.auditor.currentText()}的名义撤销第{row.id}号兑换：{row.who} {row.items}，"
-            f"{row.points}分。\n积分退回，物品退回库存，原记录保留。", cancel, self)
+            "撤销兑换", f"撤销第{row.id}号兑换：{row.who} {row.items}，{row.points}分。\n积分退回，物品退回库存，原记录保留。",
+            cancel, self)
         self._open(dialog)
         return dialog
 
-    def open_staff(self) -> StaffDialog:
-        dialog = StaffDialog(self._db, self._staff_id, self)
-        dialog.finished.connect(lambda _r: self.reload())
+    def cancel_as_other(self) -> ActAsDialog | None:
+        """换人撤销: an auditor not signed in here types their own account and password; the cancellation is theirs."""
+        row = self.selected()
+        if row is None or row.cancelled:
+            return None
+        reason = QLineEdit()
+        reason.setObjectName("reason")
+        dialog = ActAsDialog(self._db, "换人撤销兑换", f"撤销第{row.id}号兑换：{row.who} {row.items}，{row.points}分。"
+                             "\n由积分审核员选自己的账号、输入自己的密码，撤销记在他的名下。", "撤销兑换",
+                             access.CANCEL_REDEMPTION,
+                             lambda session, account_id: shop.cancel_redemption(session, account_id, row.id,
+                                                                                reason.text()),
+                             self, exclude=self._staff_id, ok_text="撤销兑换", fields=(("reason", "原因：", reason),))
+        dialog.accepted.connect(self.changed.emit)
         self._open(dialog)
         return dialog
 
@@ -839,6 +823,7 @@ class MerchantsPage(Page):
         self.edit_button.clicked.connect(lambda: self.edit())
         self.statement_button = make_button("fa5s.print", "打印对账单…", "print_statement")
         self.statement_button.clicked.connect(lambda: self.print_statement())
+        self._may_edit = self.offer(access.SHELF, self.add_button, self.edit_button)
         self._update_buttons()
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout = QVBoxLayout(self)
@@ -849,7 +834,7 @@ class MerchantsPage(Page):
 
     def _update_buttons(self) -> None:
         chosen = self.selected() is not None
-        self.edit_button.setEnabled(chosen)
+        self.edit_button.setEnabled(chosen and self._may_edit)
         self.statement_button.setEnabled(chosen)
 
     def print_statement(self) -> PeriodDialog | None:
@@ -863,7 +848,7 @@ class MerchantsPage(Page):
             "请选择月份，或填写月份（例如 2026-10）：",
             [(points.month_label(month) + ("（本月）" if n == 0 else ""), month) for n, month in enumerate(months)],
             points.parse_month, current=1, parent=self)
-        dialog.accepted.connect(lambda: make_report(self, self._db, STATEMENT, dialog.period, person=merchant.name,
+        dialog.accepted.connect(lambda: make_report(self, self._db, self._staff_id, STATEMENT, dialog.period, person=merchant.name,
                                                     record_id=merchant.id))
         self._open(dialog)
         return dialog
@@ -896,7 +881,7 @@ class MerchantsPage(Page):
 
     def edit(self) -> MerchantDialog | None:
         merchant = self.selected()
-        if merchant is None:
+        if merchant is None or not self._may_edit:
             return None
         dialog = MerchantDialog(self._db, self._staff_id, merchant, self)
         dialog.accepted.connect(lambda: self._saved(merchant.id))
@@ -934,9 +919,7 @@ class VouchersPage(Page):
         self.table = make_table(self.model, "vouchers")
         self.table.doubleClicked.connect(lambda _i: self.hand_over())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self._may_issue = _operator_role(database, staff_id) in SHELF_ROLES
-        if not self._may_issue:
-            self.issue_button.setToolTip("发放奖券需要管理员或积分审核员账号")
+        self._may_issue = self.offer(access.ISSUE_VOUCHERS, self.issue_button)
         top = QHBoxLayout()
         top.addWidget(QLabel("半年："))
         top.addWidget(self.period)

@@ -46,28 +46,41 @@ class AccountDialog(QDialog):
         self.active = QCheckBox("在用（停用后保留其全部记录）")
         self.active.setChecked(account.active if account else True)
         self.active.setEnabled(account is not None)
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("至少6位，当面告诉本人")
+        self.confirm = QLineEdit()
+        self.confirm.setObjectName("confirm")
+        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm.setPlaceholderText("再输入一遍")
         self.form = FieldForm()
         self.form.add_field("name", "姓名：", self.name)
         self.form.add_field("role", "角色：", self.role)
+        if account is None:  # a new account is claimed only by its owner, with the password handed over
+            self.form.add_field("password", "一次性密码：", self.password)
+            self.form.add_field("confirm", "确认密码：", self.confirm)
         self.form.addRow("", self.active)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         roles = hint_label("录入员：登记居民、记分；积分审核员：审核别人录入的积分、月度结账、评星；"
-                       "管理员：以上全部（审核积分除外）及设置。")
+                           "管理员：以上全部（审核积分除外）及设置。"
+                           + ("\n新账号第一次登录时要把一次性密码改成自己的密码。" if account is None else ""))
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(roles)
         layout.addWidget(self.form.general_error)
         layout.addWidget(buttons)
-        self.resize(420, 220)
+        self.resize(420, self.sizeHint().height())
 
     def save(self) -> None:
         try:
             with self._db.write() as session:
                 if self._account is None:
-                    staff.add(session, self._staff_id, self.name.text(), self.role.currentText())
+                    staff.add(session, self._staff_id, self.name.text(), self.role.currentText(),
+                              self.password.text(), self.confirm.text())
                 else:
                     staff.update(session, self._staff_id, self._account.id, self.name.text(),
                                  self.role.currentText(), self.active.isChecked())
@@ -162,6 +175,7 @@ class StaffDialog(QDialog):
         self.dialog = PasswordDialog(self._db, self._staff_id, (account.id, account.name), self)
         own = account.id == self._staff_id
         self.dialog.accepted.connect(lambda: messages.info(
-            self, "密码已修改" if own else f"{account.name}的密码已重设，请当面告诉本人。", "重设密码"))
+            self, "密码已修改" if own else f"{account.name}的密码已重设为一次性密码，请当面告诉本人；"
+            "本人下次登录时要改成自己的密码。", "重设密码"))
         self.dialog.open()
         return self.dialog

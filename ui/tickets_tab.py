@@ -336,10 +336,10 @@ class TicketsPage(Page):
     def print_record(self) -> None:
         row = self.selected()
         if row is not None:
-            make_report(self, self._db, "ticket-record", "", person=row.number, record_id=row.id)
+            make_report(self, self._db, self._staff_id, "ticket-record", "", person=row.number, record_id=row.id)
 
     def print_month(self, name: str) -> None:
-        make_report(self, self._db, name, self.month.currentData())
+        make_report(self, self._db, self._staff_id, name, self.month.currentData())
 
 
 class InspectionsPage(Page):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
-from station import residents, volunteer
+from station import access, residents, volunteer
 from station.errors import ValidationError
 from station.volunteer import ActivityRow, AttendanceRow, hours_text
 from ui import messages
@@ -572,7 +572,7 @@ class HoursPage(Page):
 
     def print_certificate(self) -> None:
         if self.person.resident_id is not None:
-            make_report(self, self._db, CERTIFICATE, str(self.year.value()), resident_id=self.person.resident_id,
+            make_report(self, self._db, self._staff_id, CERTIFICATE, str(self.year.value()), resident_id=self.person.resident_id,
                         person=self.person.edit.text().strip())
 
 
@@ -584,7 +584,8 @@ class VolunteerTab(PagedTab):
         self.care = CarePage(database, staff_id)
         self.teams = TeamsPage(database, staff_id)
         self.hours = HoursPage(database, staff_id)
-        super().__init__("volunteer_pages", ((self.activities, "fa5s.calendar-alt", "活动与签到"),
-                                             (self.care, "fa5s.hand-holding-heart", "关爱走访"),
-                                             (self.teams, "fa5s.users", "服务队"),
-                                             (self.hours, "fa5s.chart-bar", "时长统计")), parent)
+        pages = [(self.activities, "fa5s.calendar-alt", "活动与签到"), (self.care, "fa5s.hand-holding-heart", "关爱走访"),
+                 (self.teams, "fa5s.users", "服务队"), (self.hours, "fa5s.chart-bar", "时长统计")]
+        if not access.allows(self.care.role, access.SEE_CARE):  # the care list is not offered at all
+            pages.remove((self.care, "fa5s.hand-holding-heart", "关爱走访"))
+        super().__init__("volunteer_pages", pages, parent)

@@ -67,3 +67,40 @@ def window(qtbot, demo_database: Database, staff_id: int, data_dir: Path, known:
     main.show()
     qtbot.waitExposed(main)
     yield main
+
+
+@pytest.fixture
+def window_for(qtbot, demo_database: Database, data_dir: Path, known: dict[str, int]):  # type: ignore[no-untyped-def]
+    """A main window signed in as the given account (id, name): its role decides what it offers."""
+    from ui.main_window import MainWindow
+
+    made: list[object] = []
+
+    def make(account_id: int, name: str):  # type: ignore[no-untyped-def]
+        main = MainWindow(demo_database, (account_id, name), data_dir)
+        qtbot.addWidget(main)
+        main.show()
+        qtbot.waitExposed(main)
+        made.append(main)
+        return main
+
+    return make
+
+
+def answer_password(monkeypatch: pytest.MonkeyPatch, password: str, account: int | None = None) -> list[object]:
+    """Answer every ActAsDialog (换人审核, the administrator's password before a restore) as a person
+    would: choose ``account`` (when given), type ``password``, press the button. The dialogs answered."""
+    from ui.login import ActAsDialog
+
+    answered: list[object] = []
+
+    def exec_(dialog: ActAsDialog) -> int:
+        if account is not None:
+            dialog.account.setCurrentIndex(dialog.account.findData(account))
+        dialog.password.setText(password)
+        dialog.save()
+        answered.append(dialog)
+        return int(dialog.result())
+
+    monkeypatch.setattr(ActAsDialog, "exec", exec_)
+    return answered

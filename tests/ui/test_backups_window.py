@@ -11,6 +11,7 @@ from db.engine import Database
 from station import backups, residents
 from station.paths import backups_dir
 from station.residents import ResidentInput, ResidentQuery
+from tests.ui.conftest import answer_password
 
 
 def _add(db: Database, staff_id: int, household: int, name: str) -> int:
@@ -70,8 +71,9 @@ def test_restore_in_the_window_brings_the_backup_back_and_says_so(  # type: igno
     assert dialog.model.rowCount() == 1 and "居民102" in dialog.model.index(0, 3).data()
     dialog.choose()
     assert dialog.chosen is not None
+    asked = answer_password(monkeypatch, "kaimen2026")  # the administrator types the password again
     fresh = window.restore_from_backup(dialog.chosen)
-    assert fresh is not None
+    assert fresh is not None and len(asked) == 1
     qtbot.addWidget(fresh)
     assert not window.isVisible() and fresh.isVisible()
     assert said and said[0].startswith("已把数据恢复到")
@@ -79,7 +81,52 @@ def test_restore_in_the_window_brings_the_backup_back_and_says_so(  # type: igno
     assert fresh.residents.model.rowCount() == 0  # the later resident is not in the backup
     kept = [info for info in backups.list_backups(backups_dir(data_dir)) if info.kind == "恢复前"]
     assert len(kept) == 1 and backups.counts(kept[0].path)["居民"] == 103  # and is kept in the copy made first
+    # The restore is in the restored file's 操作记录, and so is the work it undid, marked 恢复前.
+    from station import audit
+
+    with fresh._db.read() as session:
+        log = audit.entries(session, staff_id)
+    (restore,) = [row for row in log if row.action == "从备份恢复"]
+    assert restore.staff == "李红" and dialog.chosen.path.name in restore.summary and not restore.undone
+    undone = [row for row in log if row.undone]
+    assert any("欧阳小明" in row.summary and row.action == "新增" and row.staff == "李红" for row in undone)
+    assert any(row.action == "输入密码确认" for row in undone)  # even the password typed before the restore
+    assert f"撤销了此后的{len(undone)}条操作记录" in restore.summary
     fresh.keeper.stop()
+
+
+def test_restoring_and_copying_are_an_administrators_acts(  # type: ignore[no-untyped-def]
+        qtbot, window_for, data_dir: Path, demo_database: Database, staff_id: int, known: dict[str, int],
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from station import audit, staff
+    from station.vocab import CLERK
+
+    with demo_database.write() as session:
+        staff.set_first_password(session, staff_id, "lihong2026", "lihong2026")
+        clerk = staff.add(session, staff_id, "王秀兰", CLERK, "kaimen2026", one_time=False)
+    desk = window_for(clerk, "王秀兰")
+    made = desk.keeper.backup_now("auto")
+    assert not desk.restore_action.isEnabled() and "管理员" in desk.restore_action.toolTip()
+    assert not desk.backup_action.isEnabled() and desk.export_action.isEnabled()  # a clerk may export
+    warned: list[str] = []
+    monkeypatch.setattr("ui.messages.warn", lambda _p, text, *_a: warned.append(text))
+    assert desk.restore_from_backup(made) is None and "需要管理员账号" in warned[0]
+    assert desk.backup_to(str(tmp_path)) is None
+    assert not list(tmp_path.glob("station-*.sqlite3"))
+
+    admin = window_for(staff_id, "李红")
+    said: list[str] = []
+    monkeypatch.setattr("ui.messages.info", lambda _parent, text, *_a: said.append(text))
+    answer_password(monkeypatch, "wrong-one")
+    assert admin.backup_to(str(tmp_path)) is None  # a wrong password copies nothing
+    assert not list(tmp_path.glob("station-*.sqlite3"))
+    answer_password(monkeypatch, "lihong2026")
+    copied = admin.backup_to(str(tmp_path))
+    assert copied is not None and copied.path.parent == tmp_path
+    with demo_database.read() as session:
+        log = audit.entries(session, staff_id)
+    assert [row.staff for row in log if row.action == "备份到"] == ["李红"]
+    assert [row.staff for row in log if row.action == "密码错误"] == ["李红"]
 
 
 def test_backup_to_a_stick_and_to_one_pulled_out(window, tmp_path: Path,  # type: ignore[no-untyped-def]
@@ -89,6 +136,11 @@ def test_backup_to_a_stick_and_to_one_pulled_out(window, tmp_path: Path,  # type
     monkeypatch.setattr("ui.messages.warn", lambda _parent, text, *_a: said.append(text))
     stick = tmp_path / "usb"
     stick.mkdir()
+    from station import staff
+
+    with window._db.write() as session:
+        staff.set_first_password(session, window.staff_id, "kaimen2026", "kaimen2026")
+    answer_password(monkeypatch, "kaimen2026")
     made = window.backup_to(str(stick))
     assert made is not None and made.path.parent == stick and said[-1].startswith("已备份到")
     assert window.backup_to(str(tmp_path / "gone")) is None
@@ -96,8 +148,18 @@ def test_backup_to_a_stick_and_to_one_pulled_out(window, tmp_path: Path,  # type
 
 
 def _scribble(path: Path) -> None:
+    """Damage what a check finds and the window does not read at once: the residents' indexes' pages."""
+    import contextlib
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = [row[0] for row in conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'residents'")]
     data = bytearray(path.read_bytes())
-    for offset in range(4096 * 3 + 100, len(data), 4096 * 5):
+    for page in pages:
+        offset = (page - 1) * size + 100
         data[offset:offset + 300] = b"\x00\xff" * 150
     path.write_bytes(bytes(data))
     for suffix in ("-wal", "-shm"):
@@ -106,6 +168,9 @@ def _scribble(path: Path) -> None:
 
 def test_the_starts_backup_finds_a_damaged_file_and_offers_the_newest_good_backup(  # type: ignore[no-untyped-def]
         qtbot, window, data_dir: Path, demo_database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What the window reads a moment after it shows (the home charts, the search warm-up) is read first.
+    qtbot.waitUntil(lambda: window.home.charts[0].series is not None
+                    and window.residents.model._finder._texts is not None)
     good = window.keeper.backup_now("auto")
     demo_database.close()
     _scribble(demo_database.path)
@@ -183,6 +248,7 @@ def test_a_restore_whose_data_does_not_know_the_signed_in_account_asks_who_goes_
 
     monkeypatch.setattr(LoginDialog, "exec", sign_in)
     monkeypatch.setattr("ui.messages.warn", lambda _p, text, *_a: asked.append(text))
+    answer_password(monkeypatch, "kaimen2026")
     assert window.restore_from_backup(made) is None
     assert isinstance(asked[0], LoginDialog) and "没有登录，工作台将关闭" in str(asked[1])
     assert not window.isVisible()

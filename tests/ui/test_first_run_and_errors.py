@@ -17,6 +17,7 @@ from station import logs
 from station.errors import ValidationError
 from tests.ui.conftest import type_text
 from ui import messages
+from station import staff as station_staff
 from ui.first_run import FirstRunDialog
 
 
@@ -32,13 +33,19 @@ def test_first_run_sets_up_the_station(qtbot, database: Database) -> None:  # ty
     type_text(qtbot, dialog.community, "红旗社区")
     type_text(qtbot, dialog.staff_name, "周桂芳")
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible()
+    assert dialog.isVisible() and dialog.form.error_text("password") == "密码至少6位"  # the first account's own
+    type_text(qtbot, dialog.password, "hongqi2026")
+    type_text(qtbot, dialog.confirm, "hongqi2026")
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and dialog.set_up_here
     with database.read() as session:
         info = session.get(StationInfo, 1)
         staff = session.scalars(select(Staff)).one()
     assert (info.name, info.community) == ("红旗小区党群服务站", "红旗社区")  # type: ignore[union-attr]
     assert (staff.name, staff.role) == ("周桂芳", "管理员")
     assert dialog.staff == (staff.id, "周桂芳")
+    with database.write() as session:  # the password typed at set-up is the one to sign in with
+        assert station_staff.login(session, staff.id, "hongqi2026").account is not None
 
 
 def test_first_run_can_load_the_demo(qtbot, database: Database) -> None:  # type: ignore[no-untyped-def]

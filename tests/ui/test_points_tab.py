@@ -110,31 +110,103 @@ def test_a_refused_entry_says_why_beside_the_field(qtbot, tab: PointsTab, demo_d
         assert points.ledger(session, LedgerQuery()) == []
 
 
+def reviews(database: Database) -> list[tuple[int, str, str]]:
+    """(entry, reviewer's name, state) of every review, as 积分台账 shows them."""
+    from sqlalchemy import select
+
+    from db.models import PointReview, Staff
+
+    with database.read() as session:
+        return [(entry, name, state) for entry, name, state in session.execute(
+            select(PointReview.entry_id, Staff.name, PointReview.decision)
+            .join(Staff, Staff.id == PointReview.reviewed_by).order_by(PointReview.id))]
+
+
+def test_a_clerk_is_offered_no_approval_and_the_service_is_never_called(  # type: ignore[no-untyped-def]
+        qtbot, window_for, demo_database: Database, staff_id: int, auditor: int, known: dict[str, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from station.vocab import CLERK
+
+    with demo_database.write() as session:
+        clerk = staff.add(session, staff_id, "王秀兰", CLERK)
+    record(demo_database, clerk, known["张三明"])
+    desk = window_for(clerk, "王秀兰")
+    desk.tabs.setCurrentWidget(desk.points)
+    desk.points.show_page(desk.points.review)
+    page = desk.points.review
+    assert page.model.rowCount() == 1
+    assert page.findChild(type(page.approve_button), "reviewer") is None  # no list of whose name to act under
+    assert not page.approve_button.isVisible() and not page.reject_button.isVisible()
+    assert "需要积分审核员账号" in page.findChild(type(page.count), "review_hint").text()
+    called: list[object] = []
+    monkeypatch.setattr(points, "review", lambda *a, **k: called.append(a))
+    page.table.selectRow(0)
+    assert page.approve() is False and page.reject_selected() is None
+    assert called == []
+    assert page.act_as_button.isVisible() and page.act_as_button.isEnabled()  # an auditor may approve here
+
+
 def test_an_auditor_approves_and_the_residents_tab_shows_the_points(  # type: ignore[no-untyped-def]
-        qtbot, window, tab: PointsTab, demo_database: Database, staff_id: int, auditor: int,
+        qtbot, window_for, demo_database: Database, staff_id: int, auditor: int,
         known: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
     first = record(demo_database, staff_id, known["张三明"])
     second = record(demo_database, staff_id, known["王秀英"], "门前三包")
-    tab.records_changed()
+    window = window_for(auditor, "李建国")
+    window.tabs.setCurrentWidget(window.points)
+    tab = window.points
     tab.show_page(tab.review)
-    assert tab.review.reviewer.currentText() == "李建国"
     assert sorted(int(i) for i in shown(tab.review.table, 0)) == [first, second]
     monkeypatch.setattr("ui.messages.confirm", lambda *_a, **_k: True)
     qtbot.mouseClick(tab.review.findChild(type(tab.review.approve_button), "select_all"), Qt.MouseButton.LeftButton)
     qtbot.mouseClick(tab.review.approve_button, Qt.MouseButton.LeftButton)
     assert tab.review.model.rowCount() == 0
     assert tab.pages.tabText(1) == "待审核"
+    assert reviews(demo_database) == [(first, "李建国", "approved"), (second, "李建国", "approved")]
     window.tabs.setCurrentWidget(window.residents)
     type_text(qtbot, window.residents.search, "张三明")
     model = window.residents.model
     assert model.index(0, model.COL_POINTS).data() == "5"
 
 
+def test_another_auditor_approves_at_this_desk_with_their_own_password(  # type: ignore[no-untyped-def]
+        qtbot, window_for, demo_database: Database, staff_id: int, auditor: int, known: dict[str, int]) -> None:
+    """换人审核: the action is the other auditor's alone; a wrong password records nobody and counts."""
+    from sqlalchemy import select
+
+    from db.models import Staff
+
+    with demo_database.write() as session:
+        other = staff.add(session, staff_id, "赵敏", AUDITOR, "zhaomin88", one_time=False)
+    entry = record(demo_database, staff_id, known["张三明"])
+    window = window_for(auditor, "李建国")
+    window.tabs.setCurrentWidget(window.points)
+    page = window.points.review
+    window.points.show_page(page)
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.act_as_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert [dialog.account.itemData(n) for n in range(dialog.account.count())] == [other]  # not the one signed in
+    type_text(qtbot, dialog.password, "wrong88")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "密码不对" in dialog.form.error_text("password")
+    assert reviews(demo_database) == []
+    with demo_database.read() as session:
+        assert session.scalar(select(Staff.failed_logins).where(Staff.id == other)) == 1  # counts toward the wait
+    type_text(qtbot, dialog.password, "zhaomin88")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert reviews(demo_database) == [(entry, "赵敏", "approved")]
+    assert window.staff_id == auditor and window.staff_label.text() == "操作员：李建国（积分审核员）"  # the desk stays
+
+
 def test_the_recorder_cannot_approve_their_own_entry(  # type: ignore[no-untyped-def]
-        qtbot, tab: PointsTab, demo_database: Database, auditor: int, known: dict[str, int],
+        qtbot, window_for, demo_database: Database, auditor: int, known: dict[str, int],
         monkeypatch: pytest.MonkeyPatch) -> None:
     record(demo_database, auditor, known["张三明"])
-    tab.records_changed()
+    window = window_for(auditor, "李建国")
+    window.tabs.setCurrentWidget(window.points)
+    tab = window.points
     tab.show_page(tab.review)
     warnings: list[str] = []
     monkeypatch.setattr("ui.messages.warn", lambda _parent, text, *_a: warnings.append(text))
@@ -144,10 +216,12 @@ def test_the_recorder_cannot_approve_their_own_entry(  # type: ignore[no-untyped
     assert tab.review.model.rowCount() == 1
 
 
-def test_reject_with_a_reason(qtbot, tab: PointsTab, demo_database: Database, staff_id: int,  # type: ignore[no-untyped-def]
+def test_reject_with_a_reason(qtbot, window_for, demo_database: Database, staff_id: int,  # type: ignore[no-untyped-def]
                               auditor: int, known: dict[str, int]) -> None:
     record(demo_database, staff_id, known["张三明"])
-    tab.records_changed()
+    window = window_for(auditor, "李建国")
+    window.tabs.setCurrentWidget(window.points)
+    tab = window.points
     tab.show_page(tab.review)
     tab.review.table.selectRow(0)
     qtbot.mouseClick(tab.review.reject_button, Qt.MouseButton.LeftButton)

@@ -252,7 +252,7 @@ def test_window_size_is_remembered(qtbot, demo_database: Database, staff_id: int
     assert first.height() == 520
     assert second.size() == first.size()
     assert str(demo_database.path) in second.data_file_label.text()
-    assert second.staff_label.text() == "操作员：李红"
+    assert second.staff_label.text() == "操作员：李红（管理员）"
 
 
 def test_standard_buttons_read_chinese(qtbot) -> None:  # type: ignore[no-untyped-def]

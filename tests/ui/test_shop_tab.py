@@ -217,14 +217,19 @@ def test_a_double_click_redeems_once(  # type: ignore[no-untyped-def]
 
 
 def test_an_auditor_cancels_a_redemption(  # type: ignore[no-untyped-def]
-        qtbot, tab: ShopTab, stocked: Market, known: dict[str, int]) -> None:
+        qtbot, tab: ShopTab, window_for, stocked: Market, known: dict[str, int]) -> None:
     stocked.give(known["张三明"], 50)
     with stocked.db.write() as session:
         shop.redeem(session, stocked.admin, [BasketLine(stocked.oil)], known["张三明"])
-    page = tab.records
-    tab.show_page(page)
+    tab.show_page(tab.records)  # the administrator's desk: cancelling is the auditor's, asked by 换人撤销
+    tab.records.table.selectRow(0)
+    assert not tab.records.cancel_button.isVisible() and tab.records.act_as_button.isEnabled()
+    desk = window_for(stocked.auditor, "李建国")
+    desk.tabs.setCurrentWidget(desk.shop)
+    page = desk.shop.records
+    desk.shop.show_page(page)
     assert shown(page.table, 2) == ["张三明"] and shown(page.table, 5) == ["已兑换"]
-    assert page.auditor.currentText() == "李建国"
+    assert page.findChild(type(page.count), "auditor") is None  # no list of whose name to act under
     page.table.selectRow(0)
     qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
@@ -239,6 +244,12 @@ def test_an_auditor_cancels_a_redemption(  # type: ignore[no-untyped-def]
     assert stocked.balance(known["张三明"]) == 50 and stocked.stock(stocked.oil) == 10
     page.table.selectRow(0)
     assert not page.cancel_button.isEnabled()
+    with stocked.db.read() as session:
+        from sqlalchemy import select
+
+        from db.models import RedemptionCancel
+
+        assert session.scalars(select(RedemptionCancel.cancelled_by)).all() == [stocked.auditor]
 
 
 def test_issue_vouchers_for_a_rated_half_year_and_record_a_handover(  # type: ignore[no-untyped-def]
@@ -279,7 +290,7 @@ def test_the_slip_prints_the_last_redemption_when_the_report_exists(  # type: ig
         qtbot, tab: ShopTab, stocked: Market, known: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
     printed: list[tuple[str, object]] = []
     monkeypatch.setattr("ui.shop_tab.make_report",
-                        lambda _parent, _db, name, _period, **kwargs: printed.append((name, kwargs["record_id"])))
+                        lambda _parent, _db, _staff, name, _period, **kwargs: printed.append((name, kwargs["record_id"])))
     stocked.give(known["张三明"], 50)
     page = tab.redeem
     tab.show_page(page)
