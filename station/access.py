@@ -32,6 +32,8 @@ STAFF = (ADMIN,)
 AUDIT_LOG = (ADMIN,)
 SEE_CARE = CARE_ROLES
 """Care tags (关怀标签) and care visits (关爱走访)."""
+ROSTER = (CLERK, ADMIN)
+"""导入居民花名册: the desk that keeps the residents' records (the audit group checks points, not rosters)."""
 EXPORT_RESIDENTS = (CLERK, ADMIN)
 FULL_ID_NUMBERS = (ADMIN,)
 """An export with full ID numbers (包含完整身份证号, for reporting upwards only)."""
@@ -68,5 +70,5 @@ def require_role(session: Session, staff_id: int, roles: Sequence[str], doing: s
 
 
 __all__ = ["APPROVE_POINTS", "AUDIT_LOG", "BACKUP_COPY", "CANCEL_REDEMPTION", "CATALOGUE", "CLOSE_MONTH",
-           "EVERYONE", "EXPORT_RESIDENTS", "FULL_ID_NUMBERS", "ISSUE_VOUCHERS", "RATE_STARS", "RESTORE",
+           "EVERYONE", "EXPORT_RESIDENTS", "FULL_ID_NUMBERS", "ISSUE_VOUCHERS", "RATE_STARS", "RESTORE", "ROSTER",
            "SEE_CARE", "SETTINGS", "SHELF", "STAFF", "allows", "needs", "require_role"]

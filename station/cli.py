@@ -32,7 +32,7 @@ from station.validation import clean, normalize_id_number, parse_date
 
 REFUSED = 2
 """The exit code of a command refused for who runs it: no account named, a wrong password, no right."""
-IMPORT_ROLES = access.EVERYONE
+IMPORT_ROLES = access.ROSTER
 """Who may import a roster: the roles :func:`station.roster.import_roster` itself requires."""
 IMPORTING = "命令行导入花名册"
 

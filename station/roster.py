@@ -38,7 +38,7 @@ from station.residents import (
 )
 from station.access import require_role
 from station.validation import birth_date_from_id, clean, mask_id_number
-from station.vocab import CARE_TAGS, HEAD, PARTY_CATEGORIES, ROLES, STAFF_ROLES
+from station.vocab import CARE_TAGS, HEAD, PARTY_CATEGORIES, ROLES
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
 HEADER_SEARCH_ROWS = 20
@@ -585,7 +585,7 @@ def import_roster(session: Session, staff_id: int, layouts: Sequence[SheetLayout
     (which skips the pinyin search keys: they change no outcome), to get a preview.
     ``progress(done, total)`` returning False cancels (raises ImportCancelled).
     """
-    require_role(session, staff_id, STAFF_ROLES, "导入花名册")
+    require_role(session, staff_id, access.ROSTER, "导入花名册")
     today = today or dt.date.today()
     compound = _Compound(session)
     by_id_number: dict[str, Resident] = {}

@@ -8,6 +8,7 @@ import getpass
 import json
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,12 +19,12 @@ import pytest
 from pypdf import PdfReader
 
 from db.engine import Database
-from station import cli, compound, paths, points, residents, shop, staff, volunteer
+from station import access, cli, compound, paths, points, residents, shop, staff, volunteer
 from station.__main__ import build_parser, main
 from station.compound import HouseholdInput
 from station.residents import ResidentInput
 from station.validation import id_check_digit
-from station.vocab import AUDITOR, CLERK, STAFF_ROLES
+from station.vocab import AUDITOR, CLERK
 from station.volunteer import ActivityInput
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +79,10 @@ def test_start_with_the_demo_compound_and_again(tmp_path: Path) -> None:
     assert second.returncode == 0, second.stderr
     assert count(database, "residents") == 800
     assert (data_dir / "logs" / "station.log").exists()
+    if os.name == "posix":  # after a start, the data folder and everything in it is its owner's alone
+        assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+        for path in data_dir.rglob("*"):
+            assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600), path
 
 
 def test_data_folder_from_the_environment(tmp_path: Path) -> None:
@@ -384,14 +389,15 @@ def _umask_kept() -> Iterator[None]:
 
 @pytest.fixture
 def accounts(database: Database, staff_id: int) -> dict[str, int]:
-    """李红 (管理员) and 吴静 (录入员) have their own passwords; 周文 only the one-time one an administrator
-    gave; 郑强 had his own, and is 停用."""
+    """李红 (管理员), 吴静 (录入员) and 孙审 (积分审核员) have their own passwords; 周文 only the one-time one an
+    administrator gave; 郑强 had his own, and is 停用."""
     with database.write() as session:
         staff.set_first_password(session, staff_id, OWN, OWN)
         found = {"李红": staff_id}
         for name in ("吴静", "周文", "郑强"):
             found[name] = staff.add(session, staff_id, name, CLERK, ONE_TIME)
-        for name in ("吴静", "郑强"):
+        found["孙审"] = staff.add(session, staff_id, "孙审", AUDITOR, ONE_TIME)
+        for name in ("吴静", "郑强", "孙审"):
             staff.set_password(session, found[name], found[name], OWN, OWN, current=ONE_TIME)
         staff.update(session, staff_id, found["郑强"], "郑强", CLERK, active=False)
     return found
@@ -455,13 +461,13 @@ def test_import_roster_help_names_the_account_and_the_password_file(capsys: pyte
     ((), "请用 --user 写出您的工作人员姓名"),
     (("--user", "钱多多"), "没有名叫“钱多多”的工作人员账号"),
     (("--user", "郑强"), "这个工作人员账号不存在或已停用"),
-    # Every role may import (access.EVERYONE): the account refused for its password is the one-time one.
     (("--user", "周文"), "周文的密码是管理员给的一次性密码：请先在程序窗口里用它登录一次，设置自己的密码"),
+    (("--user", "孙审"), "导入花名册需要录入员或管理员账号，孙审是积分审核员"),
 ])
 def test_an_import_that_is_not_signed_in_writes_nothing(
         data_dir: Path, database: Database, accounts: dict[str, int], roster_file: Path, tmp_path: Path,
         who: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.IMPORT_ROLES == STAFF_ROLES  # as roster.import_roster requires: no role is refused
+    assert cli.IMPORT_ROLES == access.ROSTER  # as roster.import_roster requires
     secret = password_file(tmp_path, (ONE_TIME if "周文" in who else OWN) + "\n")
     before = snapshot(data_dir / "station.sqlite3")
     assert main(import_args(data_dir, roster_file, *who, "--password-file", str(secret))) == 2

@@ -10,17 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from station import audit, compound, meetings, points, residents, settings, shop, staff, tickets, volunteer
+from station import audit, compound, meetings, points, residents, roster, settings, shop, staff, tickets, volunteer
 from station.compound import HouseholdInput
 from station.errors import ValidationError
 from station.points import EntryInput, ItemInput
-from station.residents import ResidentInput
+from station.residents import ResidentInput, ResidentQuery
 from station.shop import BasketLine
 from station.tickets import TicketInput
 from station.vocab import ADMIN, AUDITOR, CLERK
@@ -35,6 +36,7 @@ class World:
     db: Database
     accounts: dict[str, int]  # role (or "停用") -> account id
     ids: dict[str, int]
+    folder: Path
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +74,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     ids = {"household": household, "zhang": zhang, "item": item, "pending": pending, "approved": approved,
            "soap": soap, "merchant": merchant, "redemption": redemption, "team": team, "activity": activity,
            "matter": matter, "meeting": meeting, "ticket": ticket}
-    return World(db, accounts, ids)
+    return World(db, accounts, ids, folder)
 
 
 Call = Callable[[Session, int, dict[str, int]], Any]
@@ -106,6 +108,9 @@ MATRIX: list[tuple[str, Call, set[str]]] = [
     ("受理工单", lambda s, a, i: tickets.open_ticket(s, a, TicketInput("井盖破损", "安全隐患", place="南门")), ALL),
     ("转办工单", lambda s, a, i: tickets.hand_over(s, a, i["ticket"], "物业公司"), ALL),
     ("查看操作记录", lambda s, a, i: audit.entries(s, a), {ADMIN}),
+    ("导入花名册", lambda s, a, i: roster.import_roster(s, a, [], "花名册.xlsx"), {CLERK, ADMIN}),
+    ("导出居民名单", lambda s, a, i: roster.export_residents(s, a, ResidentQuery(), i["out"] / f"{a}.xlsx"),
+     {CLERK, ADMIN}),
     ("重设别人的密码", lambda s, a, i: staff.set_password(s, a, i["zhang_account"], "xinmima88", "xinmima88"),
      {ADMIN}),
 ]
@@ -116,7 +121,8 @@ MATRIX: list[tuple[str, Call, set[str]]] = [
 def test_every_service_checks_the_role_itself(world: World, role: str, what: str, call: Call,
                                               allowed: set[str]) -> None:
     acting = world.accounts[role]
-    ids = {**world.ids, "zhang_account": world.accounts[CLERK] if role != CLERK else world.accounts[AUDITOR]}
+    ids: dict[str, Any] = {**world.ids, "out": world.folder,
+                           "zhang_account": world.accounts[CLERK] if role != CLERK else world.accounts[AUDITOR]}
     with world.db.trial() as session:
         if role in allowed:
             call(session, acting, ids)

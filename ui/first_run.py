@@ -8,7 +8,7 @@ from db.engine import Database
 from station import demo, onboarding
 from station.errors import ValidationError
 from station.onboarding import StationDetails
-from ui.forms import FieldForm
+from ui.forms import FieldForm, password_edit
 
 
 class FirstRunDialog(QDialog):
@@ -30,14 +30,8 @@ class FirstRunDialog(QDialog):
         self.staff_name = QLineEdit()
         self.staff_name.setObjectName("staff")
         self.staff_name.setPlaceholderText("您的姓名，作为第一个管理员账号")
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("至少6位，以后每次登录都要输入")
-        self.confirm = QLineEdit()
-        self.confirm.setObjectName("confirm")
-        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirm.setPlaceholderText("再输入一遍")
+        self.password = password_edit("password", "至少6位，以后每次登录都要输入")
+        self.confirm = password_edit("confirm", "再输入一遍")
         self.form = FieldForm()
         self.form.add_field("name", "服务站名称：", self.station)
         self.form.add_field("community", "所属社区：", self.community)

@@ -125,6 +125,13 @@ def line_edit(name: str, text: str = "", placeholder: str = "") -> QLineEdit:
     return edit
 
 
+def password_edit(name: str, placeholder: str = "") -> QLineEdit:
+    """A password field: what is typed shows as dots."""
+    edit = line_edit(name, placeholder=placeholder)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
 def text_box(name: str, text: str = "", placeholder: str = "", height: int = 70) -> QPlainTextEdit:
     """A few lines of text; Tab moves on, as in every other field."""
     box = QPlainTextEdit(text)

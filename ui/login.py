@@ -13,15 +13,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from station import settings, staff
 from station.errors import ValidationError
-from ui.forms import FieldForm, dialog_buttons, fit, hint_label
-
-
-def _password_edit(name: str, placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setPlaceholderText(placeholder)
-    return edit
+from ui.forms import FieldForm, dialog_buttons, fit, hint_label, password_edit
 
 
 LAST_ACCOUNT_KEY = "login/last_account"
@@ -44,14 +36,14 @@ class LoginDialog(QDialog):
     """
 
     def __init__(self, database: Database, preselect: int | None = None, parent: QWidget | None = None,
-                 title: str = "登录党群服务站工作台", exclude: int | None = None) -> None:
+                 title: str = "登录党群服务站工作台", cancel_text: str = "取消") -> None:
         super().__init__(parent)
         self._db = database
         self.staff: tuple[int, str] | None = None
         self._changing: int | None = None  # the account signed in with a one-time password
         self.setWindowTitle(title)
         with database.read() as session:
-            self._accounts = [a for a in staff.accounts(session, active_only=True) if a.id != exclude]
+            self._accounts = staff.accounts(session, active_only=True)
             self._with_password = {a.id for a in self._accounts if staff.has_password(session, a.id)}
             self._first_station = staff.nobody_has_a_password(session)
         self.account = QComboBox()
@@ -61,9 +53,9 @@ class LoginDialog(QDialog):
         chosen = preselect if preselect is not None else last_account()
         if chosen is not None and self.account.findData(chosen) >= 0:
             self.account.setCurrentIndex(self.account.findData(chosen))
-        self.password = _password_edit("password")
-        self.new_password = _password_edit("new_password", "至少6位")
-        self.confirm = _password_edit("confirm", "再输入一遍")
+        self.password = password_edit("password")
+        self.new_password = password_edit("new_password", "至少6位")
+        self.confirm = password_edit("confirm", "再输入一遍")
         self.first = QLabel()
         self.first.setObjectName("first_time")
         self.first.setWordWrap(True)
@@ -78,6 +70,7 @@ class LoginDialog(QDialog):
         layout.addWidget(self.first)
         layout.addWidget(self.form.general_error)
         self.buttons = dialog_buttons(self, "登录", self.sign_in)
+        self.buttons.button(self.buttons.StandardButton.Cancel).setText(cancel_text)
         layout.addWidget(self.buttons)
         self.account.currentIndexChanged.connect(lambda _i: self._account_chosen())
         self._account_chosen()
@@ -156,7 +149,7 @@ class LockDialog(QDialog):
         self._account = account
         self.setWindowTitle("屏幕已锁定")
         self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
-        self.password = _password_edit("password")
+        self.password = password_edit("password")
         self.form = FieldForm()
         self.form.add_field("password", f"{account[1]}的密码：", self.password)
         text = QLabel(f"工作台已有{minutes}分钟没有操作，为保护居民信息已锁定。\n输入密码后继续，刚才的工作都还在。")
@@ -213,8 +206,8 @@ class LockCover(QLabel):
     The window and its dialogs stay open underneath (hiding a dialog would end it), so nothing is lost.
     """
 
-    def __init__(self, window: QWidget) -> None:
-        super().__init__("屏幕已锁定", window)
+    def __init__(self, window: QWidget, text: str = "屏幕已锁定") -> None:
+        super().__init__(text, window)
         self.setObjectName("lock_cover")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setAutoFillBackground(True)
@@ -233,12 +226,12 @@ class LockCover(QLabel):
         return False
 
 
-def cover_windows(skip: QWidget | None = None) -> list[LockCover]:
+def cover_windows(skip: QWidget | None = None, text: str = "屏幕已锁定") -> list[LockCover]:
     """An opaque sheet over every open window of the program but ``skip``: nothing of them can be read."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return []
-    return [LockCover(top) for top in app.topLevelWidgets()
+    return [LockCover(top, text) for top in app.topLevelWidgets()
             if top.isVisible() and top.isWindow() and top is not skip
             and top.windowType() not in (Qt.WindowType.Popup, Qt.WindowType.ToolTip)]
 
@@ -330,9 +323,9 @@ class PasswordDialog(QDialog):
         self._account = account
         own = staff_id == account[0]
         self.setWindowTitle("修改我的密码" if own else f"重设密码：{account[1]}")
-        self.current = _password_edit("current")
-        self.password = _password_edit("password", "至少6位")
-        self.confirm = _password_edit("confirm", "再输入一遍")
+        self.current = password_edit("current")
+        self.password = password_edit("password", "至少6位")
+        self.confirm = password_edit("confirm", "再输入一遍")
         self.form = FieldForm()
         with database.read() as session:
             self._asks_current = own and staff.has_password(session, staff_id)
@@ -389,7 +382,7 @@ class ActAsDialog(QDialog):
         for account in accounts:
             self.account.addItem(f"{account.name}（{account.role}）", account.id)
         self.account.setEnabled(only is None)
-        self.password = _password_edit("password")
+        self.password = password_edit("password")
         self.form = FieldForm()
         self.form.add_field("account", "工作人员：", self.account)
         self.form.add_field("password", "本人密码：", self.password)

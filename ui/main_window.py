@@ -166,7 +166,8 @@ class MainWindow(QMainWindow):
                                                      .add_resident(), "fa5s.user-plus", QKeySequence.StandardKey.New)
         self._menu_action(file_menu, "新建住户(&H)", lambda: self._show_residents().add_household(), "fa5s.home")
         file_menu.addSeparator()
-        self.import_action = self._menu_action(file_menu, "导入居民花名册(&I)…", self.import_roster, "fa5s.file-import")
+        self.import_action = self._menu_action(file_menu, "导入居民花名册(&I)…", self.import_roster, "fa5s.file-import",
+                                               roles=access.ROSTER, doing="导入居民花名册")
         self.export_action = self._menu_action(file_menu, "导出居民名单(&E)…", self.export_residents,
                                                "fa5s.file-export", roles=access.EXPORT_RESIDENTS, doing="导出居民名单")
         file_menu.addSeparator()
@@ -331,6 +332,8 @@ class MainWindow(QMainWindow):
         return self.residents
 
     def import_roster(self, path: str | None = None) -> RosterImportDialog | None:
+        if not access.allows(self.role, access.ROSTER):
+            return None
         dialog = open_roster(self, self._db, self.staff_id, path)
         if dialog is not None:
             dialog.imported.connect(self.residents.records_changed)
@@ -506,8 +509,9 @@ class MainWindow(QMainWindow):
             audit.record(session, self.staff_id, "logout", "staff", self.staff_id, f"退出登录（切换用户）：{self.staff_name}")
         self._lock_was_on = from_lock or self.idle_lock.timer.isActive()
         self.idle_lock.stop()
-        covers = covers or cover_windows()
-        self.login = LoginDialog(self._db, parent=self, title="切换用户：请下一位工作人员登录")
+        covers = covers or cover_windows(text=f"{self.staff_name}已退出登录，请下一位工作人员登录")
+        self.login = LoginDialog(self._db, parent=self, title="切换用户：请下一位工作人员登录",
+                                 cancel_text="退出工作台")
         self.login.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.login.finished.connect(lambda result: self._signed_in(result, covers))
         self.login.open()

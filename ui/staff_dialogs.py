@@ -23,7 +23,7 @@ from station.errors import ValidationError
 from station.staff import StaffView
 from station.vocab import STAFF_ROLES
 from ui import icons, messages
-from ui.forms import FieldForm, hint_label
+from ui.forms import FieldForm, hint_label, password_edit
 from ui.table_models import SimpleTableModel
 
 
@@ -46,14 +46,8 @@ class AccountDialog(QDialog):
         self.active = QCheckBox("在用（停用后保留其全部记录）")
         self.active.setChecked(account.active if account else True)
         self.active.setEnabled(account is not None)
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("至少6位，当面告诉本人")
-        self.confirm = QLineEdit()
-        self.confirm.setObjectName("confirm")
-        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirm.setPlaceholderText("再输入一遍")
+        self.password = password_edit("password", "至少6位，当面告诉本人")
+        self.confirm = password_edit("confirm", "再输入一遍")
         self.form = FieldForm()
         self.form.add_field("name", "姓名：", self.name)
         self.form.add_field("role", "角色：", self.role)

@@ -242,3 +242,21 @@ def test_what_a_role_may_not_do_is_not_offered(qtbot, window_for, demo_database:
     assert not offered(admin.points.review.approve_button)  # approving points is the audit group's, not the admin's
     for window in (desk, audit_desk, admin):
         window.keeper.stop()
+
+
+def test_a_print_from_the_window_is_recorded_under_the_signed_in_account(  # type: ignore[no-untyped-def]
+        qtbot, window, demo_database: Database, staff_id: int, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import reports as window_reports
+
+    opened: list[object] = []
+    monkeypatch.setattr(window_reports, "ask_save_path", lambda _parent, suggested: str(tmp_path / suggested))
+    monkeypatch.setattr(window_reports, "open_file", opened.append)
+    month = f"{dt.date.today():%Y-%m}"
+    first_row = _audit_count(demo_database)
+    made = window_reports.make_report(window, demo_database, staff_id, "points-monthly", month)
+    assert made is not None and made.exists() and opened == [made]
+    with demo_database.read() as session:
+        rows = session.execute(select(AuditEntry.staff_id, AuditEntry.action, AuditEntry.summary)
+                               .where(AuditEntry.id > first_row)).all()
+    assert [(who, action) for who, action, _summary in rows] == [(staff_id, "print")]
+    assert rows[0][2].startswith(f"打印月度积分公示：{made.name}")
