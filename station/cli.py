@@ -156,8 +156,9 @@ def import_roster(data_dir: Path, file: Path, sheet: str | None = None, dry_run:
 
     The import writes only after the account's own password (``password_file``, else typed at the
     terminal); its 操作记录 rows name that account. ``dry_run`` imports nothing and needs no password
-    (it checks as ``user`` when given, else as the first administrator). The rows with errors saved to
-    ``rejects`` are an export, kept in the 操作记录 under the same account.
+    (it checks as ``user`` when given, else as the first administrator), unless it saves ``rejects``:
+    the rows with errors, full names and numbers, are an export, made only by a signed-in account and
+    kept in the 操作记录 under it.
 
     Returns:
         0 when done; 1 when nothing could be read (the station or the file); 2 when refused for who runs
@@ -175,7 +176,21 @@ def import_roster(data_dir: Path, file: Path, sheet: str | None = None, dry_run:
             print(error.message, file=out)
             return 1
         try:
-            if dry_run:
+            if dry_run and rejects is not None:  # the rejects file carries full names and numbers: signed in
+                with database.read() as session:
+                    account_id, name = _account_named(session, user)
+                password = _password(name, password_file)
+                refusal = None
+                with database.write() as session:  # a wrong password is counted, as at the window
+                    try:
+                        _sign_in(session, account_id, name, password)
+                    except Refused as refused:
+                        refusal = refused
+                if refusal is not None:
+                    raise refusal
+                with database.trial() as session:
+                    result = roster.import_roster(session, account_id, layouts, file.name, preview=True)
+            elif dry_run:
                 with database.read() as session:
                     acting = _account_named(session, user) if clean(user) else onboarding.acting_staff(session)
                     assert acting is not None  # a station that is set up has its first account

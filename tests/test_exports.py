@@ -208,7 +208,16 @@ def test_the_import_command_records_its_rejects(data_dir: Path, database: Databa
         ["高大山", "男", 110105195001010011, 1, 101],
     ]})
     rejects = tmp_path / "rejects.xlsx"
-    assert cli.import_roster(data_dir, source, dry_run=True, rejects=rejects, out=io.StringIO()) == 0
+    said = io.StringIO()  # the rejects carry full names and numbers: nobody signed in, nothing saved
+    assert cli.import_roster(data_dir, source, dry_run=True, rejects=rejects, out=said) == 2
+    assert "--user" in said.getvalue() and not rejects.exists() and export_entries(database) == []
+    with database.write() as session:
+        staff.set_first_password(session, staff_id, "lihong2026", "lihong2026")
+    secret = tmp_path / "password.txt"
+    secret.write_text("lihong2026\n", encoding="utf-8")
+    secret.chmod(0o600)
+    assert cli.import_roster(data_dir, source, dry_run=True, rejects=rejects, out=io.StringIO(), user="李红",
+                             password_file=secret) == 0
     assert rejects.exists()
     [entry] = export_entries(database)
     assert entry.staff_id == staff_id and entry.summary.startswith("保存花名册错误行：rejects.xlsx，1行，列：姓名、")
