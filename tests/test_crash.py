@@ -50,8 +50,9 @@ def _set_up(db: Database, admin: int) -> dict[str, object]:
     return {"clerk": clerk, "auditor": auditor, "people": people, "item": item, "soap": soap}
 
 
-def _work(path: Path, ids: dict[str, object], seed: int) -> None:
-    """The child: desk actions, each its own transaction, until it is killed."""
+def _work(path: Path, ids: dict[str, object], seed: int, done: int) -> None:
+    """The child: desk actions, each its own transaction, until it is killed; a byte to ``done`` after each
+    committed transaction, so that the parent counts work rather than time."""
     rng = random.Random(seed)
     db = Database(path)
     today = dt.date.today()
@@ -64,14 +65,18 @@ def _work(path: Path, ids: dict[str, object], seed: int) -> None:
             if action == 0:  # a points entry, then its approval
                 with db.write() as session:
                     entry = points.record(session, clerk, EntryInput(item, who, None, f"{today:%Y-%m-%d}"), today)  # type: ignore[arg-type]
+                os.write(done, b".")
                 with db.write() as session:
                     points.review(session, auditor, [entry], approve=True)  # type: ignore[arg-type]
+                os.write(done, b".")
             elif action == 1:  # a redemption: points and stock in one transaction
                 with db.write() as session:
                     shop.redeem(session, clerk, [BasketLine(soap, rng.randint(1, 3))], who, today=today)  # type: ignore[arg-type]
+                os.write(done, b".")
             elif action == 2:  # a report taken at the desk
                 with db.write() as session:
                     tickets.open_ticket(session, clerk, TicketInput("路灯不亮", "设施维修", place="北门"))  # type: ignore[arg-type]
+                os.write(done, b".")
             else:  # a ticket moved on
                 with db.write() as session:
                     found = tickets.tickets(session, tickets.TicketQuery(open_only=True), limit=1)
@@ -79,6 +84,7 @@ def _work(path: Path, ids: dict[str, object], seed: int) -> None:
                         tickets.start(session, clerk, found[0].id)  # type: ignore[arg-type]
                     elif found:
                         tickets.finish(session, clerk, found[0].id, "已修好")  # type: ignore[arg-type]
+                os.write(done, b".")
 
 
 def _check(path: Path) -> tuple[int, int]:
@@ -124,22 +130,47 @@ def _check(path: Path) -> tuple[int, int]:
                 conn.execute("SELECT count(*) FROM tickets").fetchone()[0])
 
 
+def _wait_for(progress: int, actions: int) -> None:
+    """Until the child has committed ``actions`` more transactions (however loaded the machine is).
+
+    Raises:
+        AssertionError: the child stopped (it met an error) or made no progress in a minute.
+    """
+    import select
+
+    while actions > 0:
+        ready, _w, _x = select.select([progress], [], [], 60)
+        assert ready, "the child did no work for a minute"
+        got = os.read(progress, actions)
+        assert got, "the child stopped on its own: it met an error"
+        actions -= len(got)
+
+
 def test_killed_at_random_moments_two_hundred_times_nothing_is_half_done(database: Database, staff_id: int) -> None:
+    """The kill lands after a counted number of committed transactions (0 to 3) and a moment more, so the
+    window adapts to the machine's speed: a loaded machine gets the same work between kills as a quiet one."""
     ids = _set_up(database, staff_id)
     path = database.path
     database.close()  # the child opens its own engine; nothing of the parent's crosses the fork
     rng = random.Random(2026)
     seen = (0, 0)
     for kill in range(KILLS):
+        progress, done = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child never returns into pytest
             try:
-                _work(path, ids, seed=kill)
+                os.close(progress)
+                _work(path, ids, seed=kill, done=done)
             finally:
                 os._exit(0)
-        time.sleep(rng.uniform(0.01, 0.12))
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
+        os.close(done)
+        try:
+            _wait_for(progress, rng.randint(0, 3))
+            time.sleep(rng.uniform(0, 0.03))  # somewhere inside the next transaction, or between two
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+        finally:
+            os.close(progress)
         assert os.WIFSIGNALED(status), "the child stopped on its own: it met an error"
         seen = _check(path)
     assert seen[0] > 20 and seen[1] > 20, f"too little work between the kills: {seen}"
