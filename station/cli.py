@@ -180,7 +180,7 @@ def import_roster(data_dir: Path, file: Path, sheet: str | None = None, dry_run:
                 with database.read() as session:
                     account_id, name = _account_named(session, user)
                 password = _password(name, password_file)
-                refusal = None
+                refusal: Refused | None = None
                 with database.write() as session:  # a wrong password is counted, as at the window
                     try:
                         _sign_in(session, account_id, name, password)
@@ -208,7 +208,7 @@ def import_roster(data_dir: Path, file: Path, sheet: str | None = None, dry_run:
                 with database.write() as session:
                     # The sign-in and the import are one transaction: the import is this account's alone.
                     # A refusal inside it is raised after the counted wrong try is committed.
-                    refusal: Refused | None = None
+                    refusal = None
                     try:
                         _sign_in(session, account_id, name, password)
                     except Refused as refused:

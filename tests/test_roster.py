@@ -223,10 +223,19 @@ def test_export_keeps_every_digit_and_imports_back(demo_database: Database, staf
     assert result.count(roster.SKIP) == exported and result.count(roster.ERROR) == 0
 
 
-def test_import_roster_command(data_dir: Path, staff_id: int, messy: Path, tmp_path: Path) -> None:
+def test_import_roster_command(data_dir: Path, database: Database, staff_id: int, messy: Path,
+                               tmp_path: Path) -> None:
     out = io.StringIO()
     rejects = tmp_path / "rejects.xlsx"
-    code = cli.import_roster(data_dir, messy, dry_run=True, rejects=rejects, out=out)
+    from station import staff
+
+    with database.write() as session:  # the rejects are an export: made signed in
+        staff.set_first_password(session, staff_id, "lihong2026", "lihong2026")
+    secret = tmp_path / "password.txt"
+    secret.write_text("lihong2026", encoding="utf-8")
+    secret.chmod(0o600)
+    code = cli.import_roster(data_dir, messy, dry_run=True, rejects=rejects, out=out, user="李红",
+                             password_file=secret)
     lines = out.getvalue().splitlines()
     assert code == 0
     assert lines[0] == "第4行\t新增\t张三明\t党员类别未填，按直管党员记，可在程序中修改"
