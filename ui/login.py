@@ -36,7 +36,7 @@ class LoginDialog(QDialog):
     """
 
     def __init__(self, database: Database, preselect: int | None = None, parent: QWidget | None = None,
-                 title: str = "登录党群服务站工作台", cancel_text: str = "取消") -> None:
+                 title: str = "登录党群服务站工作台", cancel_text: str = "取消", handing_over: bool = False) -> None:
         super().__init__(parent)
         self._db = database
         self.staff: tuple[int, str] | None = None
@@ -53,6 +53,8 @@ class LoginDialog(QDialog):
         chosen = preselect if preselect is not None else last_account()
         if chosen is not None and self.account.findData(chosen) >= 0:
             self.account.setCurrentIndex(self.account.findData(chosen))
+        if handing_over:  # the next person chooses themselves: a try must not count against the one who left
+            self.account.setCurrentIndex(-1)
         self.password = password_edit("password")
         self.new_password = password_edit("new_password", "至少6位")
         self.confirm = password_edit("confirm", "再输入一遍")
@@ -110,7 +112,8 @@ class LoginDialog(QDialog):
     def sign_in(self) -> None:
         account_id = self.account.currentData()
         if account_id is None:
-            self.form.show_errors({"account": "还没有可以登录的工作人员账号"})
+            self.form.show_errors({"account": "请选择您自己的账号" if self.account.count()
+                                   else "还没有可以登录的工作人员账号"})
             return
         try:
             with self._db.write() as session:
@@ -381,6 +384,8 @@ class ActAsDialog(QDialog):
         self.account.setObjectName("account")
         for account in accounts:
             self.account.addItem(f"{account.name}（{account.role}）", account.id)
+        if only is None and len(accounts) > 1:  # each chooses themselves: no try counts against another
+            self.account.setCurrentIndex(-1)
         self.account.setEnabled(only is None)
         self.password = password_edit("password")
         self.form = FieldForm()
@@ -407,7 +412,8 @@ class ActAsDialog(QDialog):
     def save(self) -> None:
         account_id = self.account.currentData()
         if account_id is None:
-            self.form.show_errors({"account": f"没有可以{self._doing}的账号"})
+            self.form.show_errors({"account": "请选择您自己的账号" if self.account.count()
+                                   else f"没有可以{self._doing}的账号"})
             return
         try:
             with self._db.write() as session:  # a wrong password is committed: it counts toward the wait

@@ -511,7 +511,7 @@ class MainWindow(QMainWindow):
         self.idle_lock.stop()
         covers = covers or cover_windows(text=f"{self.staff_name}已退出登录，请下一位工作人员登录")
         self.login = LoginDialog(self._db, parent=self, title="切换用户：请下一位工作人员登录",
-                                 cancel_text="退出工作台")
+                                 cancel_text="退出工作台", handing_over=True)
         self.login.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.login.finished.connect(lambda result: self._signed_in(result, covers))
         self.login.open()

@@ -215,6 +215,7 @@ def test_the_desk_changes_hands_by_keyboard_alone(qtbot, window, demo_database: 
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # 文件 → 切换用户
     login = window.login
     assert login is not None and login.isVisible() and login.windowTitle().startswith("切换用户")
+    assert login.account.currentIndex() == -1  # nobody chosen: a try must not count against the one who left
     assert window.findChildren(LockCover) and window.findChildren(LockCover)[0].isVisible()  # nothing readable
     qtbot.keyClick(login.password, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
     assert login.focusWidget() is login.account

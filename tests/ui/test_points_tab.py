@@ -187,6 +187,7 @@ def test_another_auditor_approves_at_this_desk_with_their_own_password(  # type:
     dialog = page.dialog
     assert dialog is not None and dialog.isVisible()
     assert [dialog.account.itemData(n) for n in range(dialog.account.count())] == [other]  # not the one signed in
+    dialog.account.setCurrentIndex(dialog.account.findData(other))
     type_text(qtbot, dialog.password, "wrong88")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.isVisible() and "密码不对" in dialog.form.error_text("password")
